@@ -147,9 +147,20 @@ _DATELINE = re.compile(
     r"^\s*(?P<place>[A-Z][A-Z'’.\- ]+(?:,\s+[A-Z][A-Za-z.\- ]+)?)\s+"
     r"\((?P<agency>[A-Za-z][A-Za-z .]{0,30})\)\s*[—–-]+\s*"
 )
-_MONTHS = (
-    "January February March April May June July August September October November December"
-).split()
+_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 _MONTH_RE = "|".join([*_MONTHS, *(m[:3] + r"\.?" for m in _MONTHS), "Sept\\.?"])
 _DATE = re.compile(rf"\b(?P<month>{_MONTH_RE})\s+(?P<day>\d{{1,2}}),\s+(?P<year>(?:19|20)\d\d)\b")
 _HEADING = re.compile(r"^#\s+(.+?)\s*#*\s*$")

@@ -33,7 +33,9 @@ def _reader_parser() -> argparse.ArgumentParser:
         epilog="Headless commands: 'libya-reader entities PATH' prints the entity lists; "
         "'libya-reader eval DIR' scores the analysis against gold files.",
     )
-    parser.add_argument("paths", nargs="*", help="article files or folders (.txt, .md); - for stdin")
+    parser.add_argument(
+        "paths", nargs="*", help="article files or folders (.txt, .md); - for stdin"
+    )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     parser.add_argument("--model", help="spaCy model to use (default: en_core_web_sm)")
     return parser
@@ -71,9 +73,7 @@ def collect(paths: Sequence[str]) -> list[Article]:
     articles: list[Article] = []
     for path in paths:
         if path != "-" and Path(path).is_dir():
-            files = sorted(
-                p for p in Path(path).rglob("*") if p.suffix.lower() in ARTICLE_SUFFIXES
-            )
+            files = sorted(p for p in Path(path).rglob("*") if p.suffix.lower() in ARTICLE_SUFFIXES)
             if not files:
                 raise ArticleError(path, "holds no articles (.txt or .md files)")
             articles.extend(load_article(p) for p in files)

@@ -112,7 +112,9 @@ class Report:
 Predicted = dict[Group, list[frozenset[str]]]
 
 
-def predicted_forms(analysis: Analysis) -> tuple[Predicted, list[tuple[frozenset[str], frozenset[str]]]]:
+def predicted_forms(
+    analysis: Analysis,
+) -> tuple[Predicted, list[tuple[frozenset[str], frozenset[str]]]]:
     forms: Predicted = {g: [] for g in Group}
     by_name: dict[str, frozenset[str]] = {}
     for entity in analysis.entities:
@@ -121,8 +123,10 @@ def predicted_forms(analysis: Analysis) -> tuple[Predicted, list[tuple[frozenset
         forms[entity.group].append(entity_forms)
         by_name[entity.name] = entity_forms
     relations = [
-        (by_name.get(r.backer, frozenset({norm(r.backer)})),
-         by_name.get(r.faction, frozenset({norm(r.faction)})))
+        (
+            by_name.get(r.backer, frozenset({norm(r.backer)})),
+            by_name.get(r.faction, frozenset({norm(r.faction)})),
+        )
         for r in analysis.relations
     ]
     return forms, relations
@@ -147,8 +151,11 @@ def score_group(found: Iterable[frozenset[str]], gold: list[GoldItem]) -> tuple[
             else:
                 misses.append(f"duplicate {sorted(forms)[0]!r}")
     score.tp = len(matched)
-    misses += [f"missed {sorted(g.forms)[0]!r}" for i, g in enumerate(gold)
-               if not g.optional and i not in matched]
+    misses += [
+        f"missed {sorted(g.forms)[0]!r}"
+        for i, g in enumerate(gold)
+        if not g.optional and i not in matched
+    ]
     return score, misses
 
 
@@ -160,9 +167,7 @@ def score_relations(
     matched: set[int] = set()
     misses = []
     for backer, faction in found:
-        hit = next(
-            (i for i, (b, f, _) in enumerate(gold) if b & backer and f & faction), None
-        )
+        hit = next((i for i, (b, f, _) in enumerate(gold) if b & backer and f & faction), None)
         if hit is not None and gold[hit][2]:
             continue
         score.predicted += 1
@@ -172,8 +177,11 @@ def score_relations(
             score.correct += 1
             matched.add(hit)
     score.tp = len(matched)
-    misses += [f"missed relation {sorted(b)[0]!r} -> {sorted(f)[0]!r}"
-               for i, (b, f, opt) in enumerate(gold) if not opt and i not in matched]
+    misses += [
+        f"missed relation {sorted(b)[0]!r} -> {sorted(f)[0]!r}"
+        for i, (b, f, opt) in enumerate(gold)
+        if not opt and i not in matched
+    ]
     return score, misses
 
 

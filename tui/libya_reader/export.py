@@ -69,7 +69,9 @@ def as_csv(analysis: Analysis) -> str:
     writer.writerow(["name", "group", "mentions", "backs"])
     for group in GROUP_ORDER:
         for entity in analysis.by_group(group):
-            writer.writerow([entity.name, str(group), len(entity.mentions), "; ".join(entity.backs)])
+            writer.writerow(
+                [entity.name, str(group), len(entity.mentions), "; ".join(entity.backs)]
+            )
     return buffer.getvalue()
 
 

@@ -24,8 +24,25 @@ from libya_reader.knowledge import KnowledgeBase
 CandidateKind = Literal["side", "fighters", "kb", "unit", "ner"]
 NER_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP"})
 PLACE_NOUNS = frozenset(
-    "town city village oasis port district region area suburb neighborhood neighbourhood "
-    "province base airport towns cities villages".split()
+    [
+        "town",
+        "city",
+        "village",
+        "oasis",
+        "port",
+        "district",
+        "region",
+        "area",
+        "suburb",
+        "neighborhood",
+        "neighbourhood",
+        "province",
+        "base",
+        "airport",
+        "towns",
+        "cities",
+        "villages",
+    ]
 )
 PLACE_PREPS = frozenset({"in", "near", "around", "outside", "from", "toward", "towards", "into"})
 

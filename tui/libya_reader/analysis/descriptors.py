@@ -21,8 +21,24 @@ from libya_reader.knowledge import KnowledgeBase
 FIGHTER_LABEL = "FIGHTERS"
 UNIT_LABEL = "UNIT"
 UNIT_WORDS = frozenset(
-    "Brigade Brigades Battalion Battalions Militia Militias Force Forces Army Front Guard "
-    "Apparatus Corps Shield Knights Regiment".split()
+    [
+        "Brigade",
+        "Brigades",
+        "Battalion",
+        "Battalions",
+        "Militia",
+        "Militias",
+        "Force",
+        "Forces",
+        "Army",
+        "Front",
+        "Guard",
+        "Apparatus",
+        "Corps",
+        "Shield",
+        "Knights",
+        "Regiment",
+    ]
 )
 _MODIFIER_DEPS = {"amod", "compound", "poss", "npadvmod", "nmod", "nn", "cc", "conj", "punct"}
 

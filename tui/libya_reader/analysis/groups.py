@@ -68,7 +68,9 @@ class ArticleGrouper:
                 backer = (
                     backer_ref[3:]
                     if isinstance(backer_ref, str)
-                    else self._backer_key(candidates[offset + backer_ref], keys[offset + backer_ref])
+                    else self._backer_key(
+                        candidates[offset + backer_ref], keys[offset + backer_ref]
+                    )
                 )
                 if faction and backer and backer != faction:
                     relations.setdefault((backer, faction), evidence)
@@ -143,12 +145,16 @@ class ArticleGrouper:
             if in_article:
                 return max(in_article)[1]
         for wanted in order:
-            found = [e for e in self.kb.factions_for(side, wanted, self.year) if e.active(self.year)]
+            found = [
+                e for e in self.kb.factions_for(side, wanted, self.year) if e.active(self.year)
+            ]
             if found:
                 return found[0].id
         return None
 
-    def _merge_surnames(self, candidates: list[Candidate], keys: list[str | None]) -> list[str | None]:
+    def _merge_surnames(
+        self, candidates: list[Candidate], keys: list[str | None]
+    ) -> list[str | None]:
         """An unknown person named by surname alone is the fuller name the article gives."""
         full: dict[str, str] = {}
         for key in keys:

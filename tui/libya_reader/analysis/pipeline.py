@@ -81,9 +81,7 @@ class KnowledgeRuler:
         if match:
             for group, label in (("place", "GPE"), ("country", "GPE"), ("agency", "ORG")):
                 if match.group(group):
-                    span = doc.char_span(
-                        *match.span(group), label=label, alignment_mode="contract"
-                    )
+                    span = doc.char_span(*match.span(group), label=label, alignment_mode="contract")
                     if span is not None:
                         yield span
 

@@ -17,19 +17,97 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Token
 
 SUPPORT_VERBS = frozenset(
-    "back backs backed backing support supports supported supporting arm arms armed arming "
-    "fund funds funded funding finance finances financed financing sponsor sponsors sponsored "
-    "bankroll bankrolls bankrolled equip equips equipped aid aids aided assist assists "
-    "assisted champion champions championed".split()
+    [
+        "back",
+        "backs",
+        "backed",
+        "backing",
+        "support",
+        "supports",
+        "supported",
+        "supporting",
+        "arm",
+        "arms",
+        "armed",
+        "arming",
+        "fund",
+        "funds",
+        "funded",
+        "funding",
+        "finance",
+        "finances",
+        "financed",
+        "financing",
+        "sponsor",
+        "sponsors",
+        "sponsored",
+        "bankroll",
+        "bankrolls",
+        "bankrolled",
+        "equip",
+        "equips",
+        "equipped",
+        "aid",
+        "aids",
+        "aided",
+        "assist",
+        "assists",
+        "assisted",
+        "champion",
+        "champions",
+        "championed",
+    ]
 )
 SUPPORT_NOUNS = frozenset(
-    "support backing aid assistance help sponsorship funding patronage supplies shipments "
-    "deliveries weapons arms".split()
+    [
+        "support",
+        "backing",
+        "aid",
+        "assistance",
+        "help",
+        "sponsorship",
+        "funding",
+        "patronage",
+        "supplies",
+        "shipments",
+        "deliveries",
+        "weapons",
+        "arms",
+    ]
 )
 SUPPLY_VERBS = frozenset(
-    "send sends sent sending supply supplies supplied supplying provide provides provided "
-    "providing deliver delivers delivered delivering ship ships shipped shipping give gives "
-    "gave giving dispatch dispatched dispatching transfer transferred transferring".split()
+    [
+        "send",
+        "sends",
+        "sent",
+        "sending",
+        "supply",
+        "supplies",
+        "supplied",
+        "supplying",
+        "provide",
+        "provides",
+        "provided",
+        "providing",
+        "deliver",
+        "delivers",
+        "delivered",
+        "delivering",
+        "ship",
+        "ships",
+        "shipped",
+        "shipping",
+        "give",
+        "gives",
+        "gave",
+        "giving",
+        "dispatch",
+        "dispatched",
+        "dispatching",
+        "transfer",
+        "transferred",
+        "transferring",
+    ]
 )
 ALONG = frozenset({"along", "like", "besides"})
 PRONOUNS = frozenset({"its", "their", "it", "they"})
@@ -123,8 +201,12 @@ def _support_verb(verb: Token) -> Iterator[tuple[Token, Token]]:
 
 
 def _support_noun(noun: Token) -> Iterator[tuple[Token, Token]]:
-    factions = [t for c in noun.children if c.dep_ == "prep" and c.lower_ in ("for", "to")
-                for t in _objects(c)]
+    factions = [
+        t
+        for c in noun.children
+        if c.dep_ == "prep" and c.lower_ in ("for", "to")
+        for t in _objects(c)
+    ]
     if not factions:
         return
     backers: list[Token] = []
@@ -141,8 +223,12 @@ def _support_noun(noun: Token) -> Iterator[tuple[Token, Token]]:
 
 
 def _supply_verb(verb: Token) -> Iterator[tuple[Token, Token]]:
-    recipients = [t for c in verb.children if c.dep_ in ("prep", "dative") and c.lower_ == "to"
-                  for t in _objects(c)]
+    recipients = [
+        t
+        for c in verb.children
+        if c.dep_ in ("prep", "dative") and c.lower_ == "to"
+        for t in _objects(c)
+    ]
     recipients += [c for c in verb.children if c.dep_ == "dative" and c.lower_ != "to"]
     if not recipients:
         return

@@ -88,9 +88,7 @@ class KnowledgeBase:
     def factions_for(self, side: str, role: str, year: int | None) -> list[Entry]:
         """Factions of a side in a role (government, forces, parliament), active ones first."""
         types = ROLE_TYPES.get(role, (role,))
-        found = [
-            e for e in self.of_kind("faction") if e.side == side and (e.type or "") in types
-        ]
+        found = [e for e in self.of_kind("faction") if e.side == side and (e.type or "") in types]
         return sorted(found, key=lambda e: (not e.active(year), types.index(e.type or "")))
 
 
