@@ -1,0 +1,195 @@
+"""The article pane: the text wrapped to the pane, mentions highlighted, drawn line by line.
+
+A ScrollView with the Line API: only visible lines are rendered, each from a small cache of
+Strips, so a long article with thousands of mentions scrolls as fast as a short one.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rich.segment import Segment
+from rich.style import Style
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from libya_reader.analysis.model import Analysis, Entity, Mention
+from libya_reader.articles import Article
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    start: int  # offsets into the article text
+    end: int
+    part: str  # body, caption or trailer
+
+
+def wrap(article: Article, width: int) -> list[Line]:
+    """Lines of at most `width` cells covering the text; paragraphs keep a blank line."""
+    lines: list[Line] = []
+    width = max(width, 10)
+    for part in article.parts or []:
+        if lines:
+            lines.append(Line(part.start, part.start, "gap"))
+        paragraph = article.text[part.start : part.end]
+        offset = part.start
+        for row in paragraph.split("\n"):
+            pieces = textwrap.wrap(row, width, drop_whitespace=False, break_on_hyphens=False) or [
+                ""
+            ]
+            for piece in pieces:
+                lines.append(Line(offset, offset + len(piece), part.kind))
+                offset += len(piece)
+            offset += 1  # the newline
+    return lines
+
+
+class ArticleView(ScrollView, can_focus=True):
+    COMPONENT_CLASSES = {
+        "article-view--faction",
+        "article-view--place",
+        "article-view--backer",
+        "article-view--person",
+        "article-view--organization",
+        "article-view--selected",
+        "article-view--current",
+        "article-view--match",
+        "article-view--caption",
+    }
+
+    class MentionClicked(Message):
+        def __init__(self, entity: Entity, mention: Mention) -> None:
+            super().__init__()
+            self.entity = entity
+            self.mention = mention
+
+    def __init__(self, article: Article, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.article = article
+        self.analysis: Analysis | None = None
+        self.selected: Entity | None = None
+        self.current: tuple[int, int] | None = None
+        self.matches: list[tuple[int, int]] = []
+        self._lines: list[Line] = []
+        self._width = 0
+        self._marks: list[tuple[int, int, Entity]] = []
+        self._starts: list[int] = []
+
+    # --- state ------------------------------------------------------------------------
+
+    def set_analysis(self, analysis: Analysis) -> None:
+        self.analysis = analysis
+        self._marks = [(m.start, m.end, e) for m, e in analysis.mentions()]
+        self._starts = [start for start, _, _ in self._marks]
+        self.refresh_lines()
+
+    def set_article(self, article: Article) -> None:
+        self.article = article
+        self.analysis = None
+        self._marks, self._starts = [], []
+        self.selected, self.current, self.matches = None, None, []
+        self._width = 0
+        self.scroll_to(0, 0, animate=False)
+        self._rewrap()
+
+    def refresh_lines(self) -> None:
+        self._render_cached.cache_clear()
+        self.refresh()
+
+    def on_resize(self) -> None:
+        self._rewrap()
+
+    def _rewrap(self) -> None:
+        width = max(self.scrollable_content_region.width - 1, 10)
+        if width != self._width:
+            self._width = width
+            self._lines = wrap(self.article, width)
+            self.virtual_size = Size(width, len(self._lines))
+        self.refresh_lines()
+
+    def line_of(self, offset: int) -> int:
+        starts = [line.start for line in self._lines]
+        return max(bisect_right(starts, offset) - 1, 0)
+
+    def show_offset(self, offset: int) -> None:
+        y = self.line_of(offset)
+        self.scroll_to(y=max(y - self.size.height // 3, 0), animate=False)
+
+    # --- drawing ----------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        index = scroll_y + y
+        if index >= len(self._lines):
+            return Strip.blank(self.size.width, self.rich_style)
+        strip = self._render_cached(index)
+        return strip.crop_extend(scroll_x, scroll_x + self.size.width, self.rich_style)
+
+    def _style(self, name: str) -> Style:
+        return self.get_component_rich_style(f"article-view--{name}", partial=True)
+
+    @lru_cache(maxsize=2048)  # noqa: B019 - cleared on every change, one view per app
+    def _render_cached(self, index: int) -> Strip:
+        line = self._lines[index]
+        base = self.rich_style
+        if line.part in ("caption", "trailer"):
+            base = base + self._style("caption")
+        text = self.article.text[line.start : line.end]
+        if not text:
+            return Strip([Segment("", base)])
+        segments: list[Segment] = []
+        position = line.start
+        for start, end, style in self._spans(line.start, line.end):
+            if start > position:
+                segments.append(Segment(self.article.text[position:start], base))
+            segments.append(Segment(self.article.text[start:end], base + style))
+            position = end
+        if position < line.end:
+            segments.append(Segment(self.article.text[position : line.end], base))
+        return Strip(segments)
+
+    def _spans(self, start: int, end: int) -> list[tuple[int, int, Style]]:
+        spans: list[tuple[int, int, Style]] = []
+        first = max(bisect_right(self._starts, start) - 1, 0)
+        for m_start, m_end, entity in self._marks[first:]:
+            if m_start >= end:
+                break
+            if m_end <= start:
+                continue
+            style = self._style(str(entity.group))
+            if self.selected is not None and entity.key == self.selected.key:
+                style = style + self._style("selected")
+            if self.current == (m_start, m_end):
+                style = style + self._style("current")
+            spans.append((max(m_start, start), min(m_end, end), style))
+        for m_start, m_end in self.matches:
+            if (
+                m_start < end
+                and m_end > start
+                and not any(s < m_end and e > m_start for s, e, _ in spans)
+            ):
+                style = self._style("match")
+                if self.current == (m_start, m_end):
+                    style = style + self._style("current")
+                spans.append((max(m_start, start), min(m_end, end), style))
+        spans.sort(key=lambda s: s[0])
+        return spans
+
+    # --- mouse ------------------------------------------------------------------------
+
+    def on_click(self, event: object) -> None:
+        x, y = event.x, event.y  # type: ignore[attr-defined]
+        index = self.scroll_offset.y + y
+        if not (0 <= index < len(self._lines)):
+            return
+        offset = self._lines[index].start + self.scroll_offset.x + x
+        for start, end, entity in self._marks:
+            if start <= offset < end:
+                mention = next(m for m in entity.mentions if m.start == start)
+                self.post_message(self.MentionClicked(entity, mention))
+                return
