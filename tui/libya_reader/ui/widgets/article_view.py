@@ -6,13 +6,13 @@ Strips, so a long article with thousands of mentions scrolls as fast as a short 
 
 from __future__ import annotations
 
-import textwrap
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
 from rich.segment import Segment
 from rich.style import Style
+from textual.binding import Binding
 from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
@@ -39,9 +39,7 @@ def wrap(article: Article, width: int) -> list[Line]:
         paragraph = article.text[part.start : part.end]
         offset = part.start
         for row in paragraph.split("\n"):
-            pieces = textwrap.wrap(row, width, drop_whitespace=False, break_on_hyphens=False) or [
-                ""
-            ]
+            pieces = _wrap_row(row, width)
             for piece in pieces:
                 lines.append(Line(offset, offset + len(piece), part.kind))
                 offset += len(piece)
@@ -49,7 +47,27 @@ def wrap(article: Article, width: int) -> list[Line]:
     return lines
 
 
+def _wrap_row(row: str, width: int) -> list[str]:
+    """Cut a row at spaces; each space stays at the end of its line, so offsets add up."""
+    pieces: list[str] = []
+    while len(row) > width:
+        cut = row.rfind(" ", 0, width + 1)
+        cut = cut + 1 if cut > 0 else width
+        pieces.append(row[:cut])
+        row = row[cut:]
+    pieces.append(row)
+    return pieces
+
+
 class ArticleView(ScrollView, can_focus=True):
+    BINDINGS = [
+        Binding("j,down", "scroll_down", "Down", show=False, id="article-down"),
+        Binding("k,up", "scroll_up", "Up", show=False, id="article-up"),
+        Binding("space,pagedown", "page_down", "Page down", show=False, id="article-page-down"),
+        Binding("b,pageup", "page_up", "Page up", show=False, id="article-page-up"),
+        Binding("g,home", "scroll_home", "Top", show=False, id="article-top"),
+        Binding("G,end", "scroll_end", "Bottom", show=False, id="article-bottom"),
+    ]
     COMPONENT_CLASSES = {
         "article-view--faction",
         "article-view--place",

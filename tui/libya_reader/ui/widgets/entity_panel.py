@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual.binding import Binding
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
@@ -19,6 +20,13 @@ MARKERS = {
 
 class EntityPanel(OptionList):
     """One option per entity; group headings are disabled options, so j/k skip them."""
+
+    BINDINGS = [
+        Binding("j", "cursor_down", "Down", show=False, id="panel-down"),
+        Binding("k", "cursor_up", "Up", show=False, id="panel-up"),
+        Binding("g", "first", "First", show=False, id="panel-first"),
+        Binding("G", "last", "Last", show=False, id="panel-last"),
+    ]
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]

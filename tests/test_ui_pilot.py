@@ -1,0 +1,215 @@
+"""Pilot tests of every binding, with a fixed analysis so spaCy is not needed."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+
+from libya_reader.analysis.model import Analysis, Entity, Group, Mention, Relation
+from libya_reader.articles import from_text
+from libya_reader.config import Config
+from libya_reader.ui import ReaderApp
+from libya_reader.ui.widgets import ArticleView, EntityPanel
+
+TEXT = (
+    "FILE - Fighters in Tripoli, Libya. (AP Photo/Some One, File)\n\n"
+    "TRIPOLI, Libya (AP) — Turkey backs the Government of National Accord in Tripoli, "
+    "officials said. [bold red]not markup[/] and [@click=app.quit]x[/]\n\n"
+    "Khalifa Hifter said his forces would take Tripoli. Amnesty International objected.\n"
+)
+
+
+def mentions(text: str, word: str) -> list[Mention]:
+    found, start = [], text.find(word)
+    while start >= 0:
+        found.append(Mention(start, start + len(word), word))
+        start = text.find(word, start + 1)
+    return found
+
+
+def fixed_analysis(text: str = TEXT) -> Analysis:
+    gna = Entity("Government of National Accord", Group.FACTION,
+                 mentions=mentions(text, "Government of National Accord"))
+    tripoli = Entity("Tripoli", Group.PLACE, mentions=mentions(text, "Tripoli"))
+    turkey = Entity("Turkey", Group.BACKER, mentions=mentions(text, "Turkey"),
+                    backs=["Government of National Accord"])
+    hifter = Entity("Khalifa Hifter", Group.PERSON, mentions=mentions(text, "Khalifa Hifter"))
+    amnesty = Entity("Amnesty International", Group.ORGANIZATION,
+                     mentions=mentions(text, "Amnesty International"))
+    return Analysis(
+        entities=[gna, tripoli, turkey, hifter, amnesty],
+        relations=[Relation("Turkey", gna.name, "Turkey backs the GNA.")],
+    )
+
+
+def make_app(analyse=None, articles=None) -> ReaderApp:  # type: ignore[no-untyped-def]
+    articles = articles or [from_text(TEXT)]
+    return ReaderApp(articles, analyse=analyse or (lambda text: fixed_analysis(text)),
+                     config=Config(), save_config=False)
+
+
+def status(app: ReaderApp) -> str:
+    return str(app.query_one("#status").render())
+
+
+def screen_text(app: ReaderApp) -> str:
+    view = app.query_one(ArticleView)
+    return "\n".join(view.render_line(y).text for y in range(view.size.height))
+
+
+async def ready(pilot) -> None:  # type: ignore[no-untyped-def]
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def test_text_first_then_highlights_and_panel() -> None:
+    release = threading.Event()
+
+    def slow(text: str) -> Analysis:
+        release.wait(5)
+        return fixed_analysis(text)
+
+    app = make_app(slow)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert "Turkey backs the Government" in screen_text(app)
+        assert status(app) == "analysing…"
+        release.set()
+        await ready(pilot)
+        assert "1 factions" in status(app)
+        panel = app.query_one(EntityPanel)
+        assert panel.highlighted_entity is not None
+        assert panel.highlighted_entity.name == "Government of National Accord"
+
+
+async def test_markup_in_the_text_is_literal() -> None:
+    app = make_app()
+    async with app.run_test(size=(160, 40)) as pilot:
+        await ready(pilot)
+        shown = "".join(screen_text(app).split())
+        assert "[boldred]notmarkup[/]" in shown and "[@click=app.quit]x[/]" in shown
+        assert app.is_running
+
+
+async def test_enter_n_and_N_walk_mentions_with_wrap() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("tab")
+        assert app.focused is app.query_one(EntityPanel)
+        await pilot.press("j", "enter")  # the second entity: Tripoli (3 mentions)
+        assert status(app) == "Tripoli 1/3"
+        await pilot.press("n")
+        assert status(app) == "Tripoli 2/3"
+        await pilot.press("N", "N")
+        assert status(app) == "Tripoli 3/3"
+        await pilot.press("k", "enter")
+        assert status(app).startswith("Government of National Accord 1/1")
+
+
+async def test_brackets_move_to_any_entity() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("right_square_bracket")
+        assert status(app) == "Tripoli 1/3"
+        await pilot.press("right_square_bracket")
+        assert status(app) == "Turkey 1/1"
+        await pilot.press("left_square_bracket")
+        assert status(app) == "Tripoli 1/3"
+
+
+async def test_copy_group_and_all(monkeypatch: pytest.MonkeyPatch) -> None:
+    copied: list[str] = []
+    monkeypatch.setattr("libya_reader.clipboard.copy", lambda text: copied.append(text) or True)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        monkeypatch.setattr(app, "copy_to_clipboard", lambda text: copied.append(text))
+        await pilot.press("tab", "j", "c")
+        assert copied[-1] == "Tripoli\n"
+        await pilot.press("C")
+        assert "## Backers" in copied[-1] and "Turkey" in copied[-1]
+        assert len(copied) == 4  # terminal and system clipboard, twice
+
+
+async def test_export_writes_a_file(reader_home: Path) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("e")
+        exported = list((reader_home / "data" / "exports").glob("*.md"))
+        assert len(exported) == 1 and "## Factions" in exported[0].read_text()
+
+
+async def test_search_then_n_walks_matches() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("slash", *"said", "enter")
+        assert status(app) == "search “said” 1/2"
+        await pilot.press("n")
+        assert status(app) == "search “said” 2/2"
+        await pilot.press("slash", *"zzz", "enter")
+        assert "not found" in status(app)
+        await pilot.press("slash", "escape")
+        assert not app.query_one("#search").display
+
+
+async def test_panel_toggle_help_and_quit() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("p")
+        assert not app.query_one("#side").display
+        await pilot.press("p", "question_mark")
+        assert app.screen.__class__.__name__ == "HelpScreen"
+        await pilot.press("escape")
+        assert app.screen.__class__.__name__ != "HelpScreen"
+        await pilot.press("q")
+    assert not app.is_running
+
+
+async def test_next_and_previous_article() -> None:
+    second = from_text("BENGHAZI, Libya (AP) — Tripoli was quiet on Sunday.\n")
+    app = make_app(articles=[from_text(TEXT), second])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("J")
+        await ready(pilot)
+        assert app.article is second
+        assert "2/2" in str(app.query_one("#article-header").render())
+        await pilot.press("K")
+        assert app.index == 0
+
+
+async def test_failed_analysis_is_a_notification() -> None:
+    def broken(text: str) -> Analysis:
+        raise RuntimeError("model exploded")
+
+    app = make_app(broken)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        assert any("model exploded" in n.message for n in app._notifications)
+        assert "Turkey backs" in screen_text(app)
+
+
+async def test_click_on_a_mention_selects_it() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        view = app.query_one(ArticleView)
+        line = next(i for i, ln in enumerate(view._lines) if "Turkey" in TEXT[ln.start : ln.end])
+        column = TEXT[view._lines[line].start : view._lines[line].end].index("Turkey")
+        await pilot.click(ArticleView, offset=(column + 2, line))
+        assert status(app) == "Turkey 1/1"
+
+
+async def test_tiny_terminal_does_not_crash() -> None:
+    app = make_app()
+    async with app.run_test(size=(40, 12)) as pilot:
+        await ready(pilot)
+        await pilot.press("p", "right_square_bracket", "n")
+        assert app.is_running
