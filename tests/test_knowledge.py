@@ -21,10 +21,10 @@ def test_shipped_knowledge_is_valid_and_large_enough() -> None:
     kb = build(shipped_text(), None)
     assert kb.version and not kb.warnings
     counts = Counter(e.kind for e in kb.entries.values())
-    assert counts["faction"] >= 40
-    assert counts["place"] >= 100
+    assert counts["faction"] >= 50
+    assert counts["place"] >= 120
     assert counts["state"] >= 15
-    assert counts["person"] >= 40
+    assert counts["person"] >= 50
     assert check_references(kb) == []
     forms = Counter(normalise_form(f) for e in kb.entries.values() for f in e.forms)
     assert [f for f, n in forms.items() if n > 1] == []
