@@ -30,14 +30,24 @@ def mentions(text: str, word: str) -> list[Mention]:
 
 
 def fixed_analysis(text: str = TEXT) -> Analysis:
-    gna = Entity("Government of National Accord", Group.FACTION,
-                 mentions=mentions(text, "Government of National Accord"))
+    gna = Entity(
+        "Government of National Accord",
+        Group.FACTION,
+        mentions=mentions(text, "Government of National Accord"),
+    )
     tripoli = Entity("Tripoli", Group.PLACE, mentions=mentions(text, "Tripoli"))
-    turkey = Entity("Turkey", Group.BACKER, mentions=mentions(text, "Turkey"),
-                    backs=["Government of National Accord"])
+    turkey = Entity(
+        "Turkey",
+        Group.BACKER,
+        mentions=mentions(text, "Turkey"),
+        backs=["Government of National Accord"],
+    )
     hifter = Entity("Khalifa Hifter", Group.PERSON, mentions=mentions(text, "Khalifa Hifter"))
-    amnesty = Entity("Amnesty International", Group.ORGANIZATION,
-                     mentions=mentions(text, "Amnesty International"))
+    amnesty = Entity(
+        "Amnesty International",
+        Group.ORGANIZATION,
+        mentions=mentions(text, "Amnesty International"),
+    )
     return Analysis(
         entities=[gna, tripoli, turkey, hifter, amnesty],
         relations=[Relation("Turkey", gna.name, "Turkey backs the GNA.")],
@@ -46,8 +56,12 @@ def fixed_analysis(text: str = TEXT) -> Analysis:
 
 def make_app(analyse=None, articles=None) -> ReaderApp:  # type: ignore[no-untyped-def]
     articles = articles or [from_text(TEXT)]
-    return ReaderApp(articles, analyse=analyse or (lambda text: fixed_analysis(text)),
-                     config=Config(), save_config=False)
+    return ReaderApp(
+        articles,
+        analyse=analyse or (lambda text: fixed_analysis(text)),
+        config=Config(),
+        save_config=False,
+    )
 
 
 def status(app: ReaderApp) -> str:

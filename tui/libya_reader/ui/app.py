@@ -24,7 +24,7 @@ from libya_reader.articles import Article
 from libya_reader.export import as_markdown, group_lines
 from libya_reader.resources import styles_dir
 from libya_reader.ui.screens import HelpScreen
-from libya_reader.ui.widgets import ArticleView, EntityPanel
+from libya_reader.ui.widgets import ArticleView, EntityPanel, Legend
 
 Analyse = Callable[[str], Analysis]
 
@@ -148,7 +148,7 @@ class ReaderApp(App[None]):
             yield ArticleView(self.article, id="article")
             with Vertical(id="side"):
                 yield EntityPanel(id="panel")
-                yield Static(self._legend(), id="legend")
+                yield Legend(id="legend")
         yield Input(placeholder="search the text, enter to find, escape to close", id="search")
         yield Static("", id="status", markup=False)
         yield Footer()
@@ -173,14 +173,6 @@ class ReaderApp(App[None]):
                 self.notify(f"Could not save the theme: {exc}", severity="error")
 
     # --- articles and analysis ----------------------------------------------------------
-
-    def _legend(self) -> Text:
-        from libya_reader.ui.widgets.entity_panel import MARKERS
-
-        legend = Text()
-        for group in GROUP_ORDER:
-            legend.append(f"{MARKERS[group]} {group.plural}  ", style=f"bold {_LEGEND[group]}")
-        return legend
 
     def _open(self, index: int) -> None:
         self.index = index
@@ -417,15 +409,6 @@ class ReaderApp(App[None]):
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen(list(self.BINDINGS)))  # type: ignore[arg-type]
-
-
-_LEGEND = {
-    Group.FACTION: "red",
-    Group.PLACE: "green",
-    Group.BACKER: "yellow",
-    Group.PERSON: "cyan",
-    Group.ORGANIZATION: "magenta",
-}
 
 
 def run_reader(articles: list[Article], config: config_file.Config) -> None:

@@ -97,6 +97,7 @@ class ArticleView(ScrollView, can_focus=True):
         self._width = 0
         self._marks: list[tuple[int, int, Entity]] = []
         self._starts: list[int] = []
+        self._layers: dict[str, Style] = {}
 
     # --- state ------------------------------------------------------------------------
 
@@ -116,6 +117,7 @@ class ArticleView(ScrollView, can_focus=True):
         self._rewrap()
 
     def refresh_lines(self) -> None:
+        self._layers.clear()
         self._render_cached.cache_clear()
         self.refresh()
 
@@ -131,8 +133,7 @@ class ArticleView(ScrollView, can_focus=True):
         self.refresh_lines()
 
     def line_of(self, offset: int) -> int:
-        starts = [line.start for line in self._lines]
-        return max(bisect_right(starts, offset) - 1, 0)
+        return max(bisect_right(self._lines, offset, key=lambda line: line.start) - 1, 0)
 
     def show_offset(self, offset: int) -> None:
         y = self.line_of(offset)
@@ -149,7 +150,31 @@ class ArticleView(ScrollView, can_focus=True):
         return strip.crop_extend(scroll_x, scroll_x + self.size.width, self.rich_style)
 
     def _style(self, name: str) -> Style:
-        return self.get_component_rich_style(f"article-view--{name}", partial=True)
+        """A component class as a layer to add over the styles below it.
+
+        The partial style knows which attributes the class sets but drops the alpha of a
+        translucent colour; the full style has the colour blended over the background but
+        fills in every attribute. Take what is set from the first, its value from the second.
+        """
+        layer = self._layers.get(name)
+        if layer is None:
+            component = f"article-view--{name}"
+            full = self.get_component_rich_style(component)
+            partial = self.get_component_rich_style(component, partial=True)
+            layer = (
+                Style(
+                    color=full.color if partial.color is not None else None,
+                    bgcolor=full.bgcolor if partial.bgcolor is not None else None,
+                )
+                + partial.without_color
+            )
+            self._layers[name] = layer
+        return layer
+
+    def notify_style_update(self) -> None:
+        # A new theme or stylesheet: the cached layers and strips hold the old colours.
+        super().notify_style_update()
+        self.refresh_lines()
 
     @lru_cache(maxsize=2048)  # noqa: B019 - cleared on every change, one view per app
     def _render_cached(self, index: int) -> Strip:

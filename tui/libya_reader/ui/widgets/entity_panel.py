@@ -46,10 +46,12 @@ class EntityPanel(OptionList):
             heading = Text(f"{MARKERS[group]} {group.title} ({len(members)})", style="bold")
             self.add_option(Option(heading, id=f"group:{group}", disabled=True))
             for entity in members:
-                label = Text(f"  {entity.name}")
-                if entity.backs:
-                    label.append(f" → {', '.join(entity.backs)}", style="italic")
+                label = Text(f"  {entity.name}", no_wrap=True, overflow="ellipsis")
                 label.append(f"  {len(entity.mentions)}", style="dim")
+                # One line per side backed, indented under the backer, so a long faction
+                # name is cut with an ellipsis instead of wrapping to the margin.
+                for faction in entity.backs:
+                    label.append(f"\n    → {faction}", style="italic")
                 self.entities[entity.key] = entity
                 self.add_option(Option(label, id=entity.key))
         first = next((i for i, o in enumerate(self.options) if not o.disabled), None)
