@@ -227,3 +227,80 @@ async def test_tiny_terminal_does_not_crash() -> None:
         await ready(pilot)
         await pilot.press("p", "right_square_bracket", "n")
         assert app.is_running
+
+
+LONG = "\n\n".join(
+    f"TRIPOLI, Libya (AP) — Paragraph {n}: Turkey backs the Government of National Accord "
+    "in Tripoli, officials said on the day the fighting moved south of the capital."
+    for n in range(60)
+)
+
+
+async def test_tab_and_shift_tab_switch_panes() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        assert isinstance(app.focused, ArticleView)
+        await pilot.press("tab")
+        assert isinstance(app.focused, EntityPanel)
+        await pilot.press("shift+tab")
+        assert isinstance(app.focused, ArticleView)
+
+
+async def test_article_scroll_keys() -> None:
+    app = make_app(articles=[from_text(LONG)])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        view = app.query_one(ArticleView)
+        await pilot.press("j", "j")
+        assert view.scroll_offset.y == 2
+        await pilot.press("k")
+        assert view.scroll_offset.y == 1
+        await pilot.press("space")
+        paged = view.scroll_offset.y
+        assert paged > 10
+        await pilot.press("b")
+        assert view.scroll_offset.y < paged
+        await pilot.press("G")
+        assert view.scroll_offset.y == view.max_scroll_y > 0
+        await pilot.press("g")
+        assert view.scroll_offset.y == 0
+
+
+async def test_panel_first_and_last() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        panel = app.query_one(EntityPanel)
+        await pilot.press("tab", "G")
+        assert panel.highlighted_entity is not None
+        assert panel.highlighted_entity.name == "Amnesty International"
+        await pilot.press("g")
+        # The first option is a group heading, which is disabled: g lands on the first entity.
+        assert panel.highlighted_entity is not None
+        assert panel.highlighted_entity.name == "Government of National Accord"
+
+
+async def test_palette_jumps_to_an_entity() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Jump to: Tripoli")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.selected is not None and app.selected.name == "Tripoli"
+        assert status(app).startswith("Tripoli 1/")
+
+
+async def test_theme_persists_in_the_config(reader_home: Path) -> None:
+    from libya_reader import config as config_file
+
+    app = ReaderApp([from_text(TEXT)], analyse=fixed_analysis, config=Config())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        app.theme = "textual-light"
+        await pilot.pause()
+    assert config_file.load().theme == "textual-light"
