@@ -37,3 +37,13 @@ def config_file() -> Path:
 
 def exports_dir() -> Path:
     return data_dir() / "exports"
+
+
+def analysis_log() -> Path:
+    """Where the analysis process writes its stderr (warnings, a crash's traceback)."""
+    folder = cache_dir()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        pass  # the process then writes nowhere; the reader still works
+    return folder / "analysis.log"

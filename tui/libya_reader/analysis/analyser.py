@@ -56,6 +56,18 @@ class Analyser:
         return self.pipeline.fingerprint
 
     def analyse(self, text: str) -> Analysis:
+        *_, (analysis, _done, _total) = self.analyse_in_steps(text, first_step=None)
+        return analysis
+
+    def analyse_in_steps(
+        self, text: str, first_step: int | None = 16
+    ) -> Iterator[tuple[Analysis, int, int]]:
+        """(analysis so far, paragraphs done, paragraphs in all), from the top of the text down.
+
+        Steps double in size, so a long article shows its first highlights after a few
+        paragraphs while regrouping everything read so far costs O(n log n) in all.
+        `first_step=None` makes a single step: the whole text.
+        """
         from libya_reader.analysis.candidates import read_paragraph
         from libya_reader.analysis.groups import ArticleGrouper
         from libya_reader.knowledge import load_knowledge
@@ -66,8 +78,13 @@ class Analyser:
         year = found.year if found else None
         pieces = list(paragraphs(text))
         docs = pipeline.nlp.pipe((piece for _, piece in pieces), batch_size=16)
-        read = [
-            read_paragraph(doc, offset, kb, year)
-            for (offset, _), doc in zip(pieces, docs, strict=True)
-        ]
-        return ArticleGrouper(kb, year).build(read)
+        read = []
+        step = first_step or len(pieces)
+        goal = step
+        for (offset, _), doc in zip(pieces, docs, strict=True):
+            read.append(read_paragraph(doc, offset, kb, year))
+            if len(read) == goal and len(read) < len(pieces):
+                yield ArticleGrouper(kb, year).build(read), len(read), len(pieces)
+                step *= 2
+                goal += step
+        yield ArticleGrouper(kb, year).build(read), len(pieces), len(pieces)

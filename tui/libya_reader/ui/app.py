@@ -20,6 +20,7 @@ from textual.widgets import Footer, Input, Static
 from libya_reader import clipboard, paths
 from libya_reader import config as config_file
 from libya_reader.analysis.model import GROUP_ORDER, Analysis, Entity, Group
+from libya_reader.analysis.worker import AnalysisProcess, Cancelled
 from libya_reader.articles import Article
 from libya_reader.export import as_markdown, group_lines
 from libya_reader.resources import styles_dir
@@ -34,6 +35,16 @@ class AnalysisDone(Message):
     index: int
     analysis: Analysis
     warning: str | None
+
+
+@dataclass
+class AnalysisStep(Message):
+    """Part of a long article is analysed: highlights so far, and how far it got."""
+
+    index: int
+    analysis: Analysis
+    done: int
+    total: int
 
 
 @dataclass
@@ -130,6 +141,7 @@ class ReaderApp(App[None]):
         self.articles = articles
         self.index = 0
         self._analyse = analyse
+        self._process: AnalysisProcess | None = None
         self.config = config or config_file.Config()
         self.save_config = save_config
         self.analysis: Analysis | None = None
@@ -201,25 +213,42 @@ class ReaderApp(App[None]):
             self.analysis = None
             self.query_one(EntityPanel).show_analysing()
             self._status("analysing…")
+            if self._process is not None:
+                self._process.cancel()  # the article being analysed is no longer shown
             self._run_analysis(index, article.text)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="analysis")
     def _run_analysis(self, index: int, text: str) -> None:
         warning = None
         try:
-            if self._analyse is None:
-                from libya_reader.analysis.analyser import Analyser
-
-                analyser = Analyser(self.config.model_name)
-                self._analyse = analyser.analyse
-                analysis = analyser.analyse(text)
-                warning = analyser.warning
-            else:
+            if self._analyse is not None:
                 analysis = self._analyse(text)
+            else:
+                if self._process is None:
+                    self._process = AnalysisProcess(
+                        self.config.model_name, log=str(paths.analysis_log())
+                    )
+
+                def step(partial: Analysis, done: int, total: int) -> None:
+                    self.post_message(AnalysisStep(index, partial, done, total))
+
+                analysis = self._process.analyse(text, on_step=step)
+                warning = self._process.warning
+        except Cancelled:
+            return
         except Exception as exc:  # the text stays readable whatever the analysis does
             self.post_message(AnalysisFailed(index, f"Analysis failed: {exc}"))
             return
         self.post_message(AnalysisDone(index, analysis, warning))
+
+    def on_analysis_step(self, message: AnalysisStep) -> None:
+        if message.index == self.index and message.index not in self.analyses:
+            self._show(message.analysis)
+            self._status(f"analysing… {message.done}/{message.total} paragraphs")
+
+    def on_unmount(self) -> None:
+        if self._process is not None:
+            self._process.close()
 
     def on_analysis_done(self, message: AnalysisDone) -> None:
         self.analyses[message.index] = message.analysis
