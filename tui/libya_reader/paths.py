@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -42,8 +43,7 @@ def exports_dir() -> Path:
 def analysis_log() -> Path:
     """Where the analysis process writes its stderr (warnings, a crash's traceback)."""
     folder = cache_dir()
-    try:
+    # Failing that, the process writes nowhere and the reader still works.
+    with contextlib.suppress(OSError):
         folder.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        pass  # the process then writes nowhere; the reader still works
     return folder / "analysis.log"
