@@ -313,7 +313,7 @@ class Library:
                     " date, words, text, added) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         sha,
-                        article.path,
+                        _stored_path(article.path),
                         article.title,
                         int(article.title_derived),
                         article.source,
@@ -332,7 +332,10 @@ class Library:
                 # An analysis stored before the article (by sha) is indexed now.
                 self._index(db, article_id, sha, self._corrections(db))
             elif row["path"] is None and article.path:
-                db.execute("UPDATE articles SET path = ? WHERE id = ?", (article.path, row["id"]))
+                db.execute(
+                    "UPDATE articles SET path = ? WHERE id = ?",
+                    (_stored_path(article.path), row["id"]),
+                )
         record = self.find_by_sha(sha)
         assert record is not None
         return record
@@ -347,7 +350,8 @@ class Library:
 
     def find_by_path(self, path: str | Path) -> ArticleRecord | None:
         rows = self._read(
-            "SELECT * FROM articles WHERE path = ? ORDER BY id DESC LIMIT 1", (str(path),)
+            "SELECT * FROM articles WHERE path = ? ORDER BY id DESC LIMIT 1",
+            (_stored_path(str(path)),),
         )
         return _record(rows[0]) if rows else None
 
@@ -638,6 +642,13 @@ _SUMMARY_SELECT_WITH_FIRST = (
     " FROM articles a JOIN entity_index e ON e.article_id = a.id"
 )
 _ENTITY_MATCH = "(e.folded = ? OR EXISTS (SELECT 1 FROM json_each(e.aliases) j WHERE j.value = ?))"
+
+
+def _stored_path(path: str | None) -> str | None:
+    """Absolute, so the library still finds the file from another working directory."""
+    if path is None or path.startswith("<"):
+        return path
+    return str(Path(path).expanduser().absolute())
 
 
 def _record(row: sqlite3.Row) -> ArticleRecord:
