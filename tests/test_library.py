@@ -450,3 +450,19 @@ def test_two_processes_writing_at_once(tmp_path: Path) -> None:
         assert lib.entity_article_count("Sirte") == 2 * count
         assert len(lib.search("Misrata", limit=500)) == 2 * count
         assert sum(s.read for s in lib.articles()) == 2 * (count // 10)
+
+
+def test_hide_and_undo_across_the_library(library: Library) -> None:
+    a_id, b_id = stocked(library)
+    library.add_correction(Correction("hide", "Hifter"))
+    assert library.entity_article_count("Hifter") == 0
+    assert library.articles()[0].counts[Group.PERSON] == 0  # b: Hifter was its only person
+    assert library.undo_last_correction() is not None
+    assert {f.article.id for f in library.articles_with_entity("Hifter")} == {a_id, b_id}
+
+
+def test_a_correction_applies_to_articles_added_later(library: Library) -> None:
+    library.add_correction(Correction("rename", "Sirte", "Surt"))
+    _, b_id = stocked(library)
+    assert [f.article.id for f in library.articles_with_entity("Surt")] == [b_id]
+    assert [h.article.id for h in library.search("Surt")] == [b_id]

@@ -465,10 +465,26 @@ class Library:
             names = "\n".join(n for e in analysis.entities for n in (e.name, *e.aliases))
         db.execute("UPDATE search_index SET entities = ? WHERE rowid = ?", (names, article_id))
 
-    def _reindex_all(self, db: sqlite3.Connection) -> None:
+    def _naming(self, db: sqlite3.Connection, name: str) -> list[tuple[int, str]]:
+        """(id, sha) of the articles whose indexed entities go by `name`: the only ones a
+        correction of that name can change, since corrections match by name and alias."""
+        folded = _fold(name)
+        return [
+            (row[0], row[1])
+            for row in db.execute(
+                "SELECT DISTINCT a.id, a.sha FROM articles a JOIN entity_index e"
+                f" ON e.article_id = a.id WHERE {_ENTITY_MATCH}",
+                (folded, folded),
+            ).fetchall()
+        ]
+
+    def _reindex(self, db: sqlite3.Connection, articles: list[tuple[int, str]] | None) -> None:
+        """Rebuild the index rows of these articles (None: of every article)."""
         corrections = self._corrections(db)
-        for row in db.execute("SELECT id, sha FROM articles").fetchall():
-            self._index(db, row[0], row[1], corrections)
+        if articles is None:
+            articles = [(row[0], row[1]) for row in db.execute("SELECT id, sha FROM articles")]
+        for article_id, sha in articles:
+            self._index(db, article_id, sha, corrections)
 
     # --- across articles ----------------------------------------------------------------
 
@@ -554,12 +570,13 @@ class Library:
 
     def add_correction(self, correction: Correction) -> Correction:
         with self._write() as db:
+            affected = self._naming(db, correction.name)
             created = time.time()
             cursor = db.execute(
                 "INSERT INTO corrections (kind, name, value, created) VALUES (?, ?, ?, ?)",
                 (correction.kind, correction.name, correction.value, created),
             )
-            self._reindex_all(db)
+            self._reindex(db, affected)
         return Correction(
             correction.kind,
             correction.name,
@@ -575,8 +592,10 @@ class Library:
             if not found:
                 return None
             last = found[-1]
+            # A hidden entity is in no index row: undoing a hide must look at every article.
+            affected = None if last.kind == "hide" else self._naming(db, last.name)
             db.execute("DELETE FROM corrections WHERE id = ?", (last.id,))
-            self._reindex_all(db)
+            self._reindex(db, affected)
         return last
 
     def corrections(self) -> list[Correction]:
