@@ -10,8 +10,10 @@ import json
 import os
 import random
 import re
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -130,6 +132,18 @@ def interrupting_factory(model_name: str | None) -> Interrupting:
     return Interrupting(model_name)
 
 
+class Slow(WordListAnalyser):
+    """Slow enough that ctrl+c lands mid-import."""
+
+    def analyse(self, text: str) -> Analysis:
+        time.sleep(0.02)
+        return super().analyse(text)
+
+
+def slow_factory(model_name: str | None) -> Slow:
+    return Slow(model_name)
+
+
 @pytest.fixture
 def library(tmp_path: Path):  # type: ignore[no-untyped-def]
     with Library.open(tmp_path / "library.sqlite3") as lib:
@@ -197,6 +211,56 @@ def test_worker_processes(library: Library, tmp_path: Path) -> None:
     assert (result.new, result.skipped) == (60, 0) and library.count() == 60
     stored = library.cached_analysis(library.articles()[0].sha, FP)
     assert stored is not None and stored.entities
+
+
+IMPORT_SCRIPT = """
+import sys
+from pathlib import Path
+from libya_reader.batch import add_articles
+from libya_reader.library import Library
+from tests.test_batch import load_folder, slow_factory
+with Library.open(Path(sys.argv[2])) as library:
+    result = add_articles(
+        load_folder(Path(sys.argv[1])), library, jobs=2, factory=slow_factory,
+        progress=False, fingerprint="fp",
+    )
+print(result.new, result.interrupted, flush=True)
+"""
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT is POSIX")
+def test_ctrl_c_with_worker_processes_keeps_the_finished(tmp_path: Path) -> None:
+    write_folder(tmp_path / "news", 400)
+    db = tmp_path / "library.sqlite3"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "tui"), str(ROOT)])}
+    child = subprocess.Popen(
+        [sys.executable, "-c", IMPORT_SCRIPT, str(tmp_path / "news"), str(db)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        # Wait (without a deadline to assert on) until some articles are in.
+        for _ in range(1200):
+            if db.exists():
+                with Library.open(db) as lib:
+                    if lib.count() >= 5:
+                        break
+            if child.poll() is not None:
+                break
+            time.sleep(0.1)
+        child.send_signal(signal.SIGINT)
+        out, err = child.communicate(timeout=120)
+    finally:
+        if child.poll() is None:
+            child.kill()
+    assert child.returncode == 0, err
+    kept, interrupted = out.split()
+    assert interrupted == "True" and 5 <= int(kept) < 400
+    with Library.open(db) as lib:
+        analysed = sum(lib.has_analysis(s.sha, "fp") for s in lib.articles())
+        assert analysed == int(kept) and lib.count() in (int(kept), int(kept) + 1)
 
 
 def test_a_fallback_pipeline_is_not_cached(library: Library, tmp_path: Path) -> None:
