@@ -165,7 +165,8 @@ def test_add_a_generated_folder_then_skip_it_all(tmp_path: Path, library: Librar
     assert library.count() == 300 and all(s.analysed for s in library.articles())
     assert library.entity_article_count("Tripoli") > 0
     summary = first.summary()
-    assert summary.startswith("300 articles (300 new, 0 skipped), ") and " entities, " in summary
+    assert summary.startswith("300 articles (300 new, 0 skipped); analysed ")
+    assert " entities in " in summary
 
     WordListAnalyser.calls = 0
     again = add_articles(articles, library, factory=fake_factory, progress=False, fingerprint=FP)
@@ -362,7 +363,7 @@ def test_add_and_search_from_the_command_line(tmp_path: Path) -> None:
     write_folder(tmp_path / "news", 4)
     added = cli(home, "add", str(tmp_path / "news"), "--quiet")
     assert added.returncode == 0, added.stderr
-    assert added.stdout.strip().splitlines()[-1].startswith("4 articles (4 new, 0 skipped)")
+    assert added.stdout.strip().splitlines()[-1].startswith("4 articles (4 new, 0 skipped);")
     again = cli(home, "add", str(tmp_path / "news"), code=PROBE)
     assert "(0 new, 4 skipped)" in again.stdout and probe_result(again)["spacy"] is False
     found = cli(home, "search", "report", "number", "2")
@@ -387,3 +388,16 @@ def test_an_unwritable_home_is_one_line(tmp_path: Path) -> None:
     run = cli(blocker, "search", "Tripoli")
     assert run.returncode == 2 and len(run.stderr.strip().splitlines()) == 1
     assert "Traceback" not in run.stderr
+
+
+def test_the_progress_bar_counts_on_stderr(
+    library: Library,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("FORCE_COLOR", "1")  # rich then treats the captured stderr as a terminal
+    write_folder(tmp_path / "news", 3)
+    add_articles(load_folder(tmp_path / "news"), library, factory=fake_factory, fingerprint=FP)
+    captured = capsys.readouterr()
+    assert "analysing" in captured.err and "3/3" in captured.err and captured.out == ""
