@@ -369,6 +369,11 @@ def test_add_and_search_from_the_command_line(tmp_path: Path) -> None:
     found = cli(home, "search", "report", "number", "2")
     assert found.returncode == 0, found.stderr
     assert found.stdout.startswith("1. ") and "story0002.txt" in found.stdout
+    article_id = found.stdout.splitlines()[0].rsplit("@", 1)[1]
+    by_id = cli(home, "entities", f"@{article_id}", "--format", "text", code=PROBE)
+    assert "Places:" in by_id.stdout and probe_result(by_id)["spacy"] is False
+    missing = cli(home, "entities", "@99999")
+    assert missing.returncode == 2 and "no such article" in missing.stderr
     none = cli(home, "search", 'NEAR("', "zzzz")
     assert none.returncode == 1 and "no articles match" in none.stderr
 
