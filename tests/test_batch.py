@@ -10,8 +10,10 @@ import json
 import os
 import random
 import re
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -130,6 +132,18 @@ def interrupting_factory(model_name: str | None) -> Interrupting:
     return Interrupting(model_name)
 
 
+class Slow(WordListAnalyser):
+    """Slow enough that ctrl+c lands mid-import."""
+
+    def analyse(self, text: str) -> Analysis:
+        time.sleep(0.02)
+        return super().analyse(text)
+
+
+def slow_factory(model_name: str | None) -> Slow:
+    return Slow(model_name)
+
+
 @pytest.fixture
 def library(tmp_path: Path):  # type: ignore[no-untyped-def]
     with Library.open(tmp_path / "library.sqlite3") as lib:
@@ -151,7 +165,8 @@ def test_add_a_generated_folder_then_skip_it_all(tmp_path: Path, library: Librar
     assert library.count() == 300 and all(s.analysed for s in library.articles())
     assert library.entity_article_count("Tripoli") > 0
     summary = first.summary()
-    assert summary.startswith("300 articles (300 new, 0 skipped), ") and " entities, " in summary
+    assert summary.startswith("300 articles (300 new, 0 skipped); analysed ")
+    assert " entities in " in summary
 
     WordListAnalyser.calls = 0
     again = add_articles(articles, library, factory=fake_factory, progress=False, fingerprint=FP)
@@ -197,6 +212,56 @@ def test_worker_processes(library: Library, tmp_path: Path) -> None:
     assert (result.new, result.skipped) == (60, 0) and library.count() == 60
     stored = library.cached_analysis(library.articles()[0].sha, FP)
     assert stored is not None and stored.entities
+
+
+IMPORT_SCRIPT = """
+import sys
+from pathlib import Path
+from libya_reader.batch import add_articles
+from libya_reader.library import Library
+from tests.test_batch import load_folder, slow_factory
+with Library.open(Path(sys.argv[2])) as library:
+    result = add_articles(
+        load_folder(Path(sys.argv[1])), library, jobs=2, factory=slow_factory,
+        progress=False, fingerprint="fp",
+    )
+print(result.new, result.interrupted, flush=True)
+"""
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT is POSIX")
+def test_ctrl_c_with_worker_processes_keeps_the_finished(tmp_path: Path) -> None:
+    write_folder(tmp_path / "news", 400)
+    db = tmp_path / "library.sqlite3"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "tui"), str(ROOT)])}
+    child = subprocess.Popen(
+        [sys.executable, "-c", IMPORT_SCRIPT, str(tmp_path / "news"), str(db)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        # Wait (without a deadline to assert on) until some articles are in.
+        for _ in range(1200):
+            if db.exists():
+                with Library.open(db) as lib:
+                    if lib.count() >= 5:
+                        break
+            if child.poll() is not None:
+                break
+            time.sleep(0.1)
+        child.send_signal(signal.SIGINT)
+        out, err = child.communicate(timeout=120)
+    finally:
+        if child.poll() is None:
+            child.kill()
+    assert child.returncode == 0, err
+    kept, interrupted = out.split()
+    assert interrupted == "True" and 5 <= int(kept) < 400
+    with Library.open(db) as lib:
+        analysed = sum(lib.has_analysis(s.sha, "fp") for s in lib.articles())
+        assert analysed == int(kept) and lib.count() in (int(kept), int(kept) + 1)
 
 
 def test_a_fallback_pipeline_is_not_cached(library: Library, tmp_path: Path) -> None:
@@ -298,12 +363,17 @@ def test_add_and_search_from_the_command_line(tmp_path: Path) -> None:
     write_folder(tmp_path / "news", 4)
     added = cli(home, "add", str(tmp_path / "news"), "--quiet")
     assert added.returncode == 0, added.stderr
-    assert added.stdout.strip().splitlines()[-1].startswith("4 articles (4 new, 0 skipped)")
+    assert added.stdout.strip().splitlines()[-1].startswith("4 articles (4 new, 0 skipped);")
     again = cli(home, "add", str(tmp_path / "news"), code=PROBE)
     assert "(0 new, 4 skipped)" in again.stdout and probe_result(again)["spacy"] is False
     found = cli(home, "search", "report", "number", "2")
     assert found.returncode == 0, found.stderr
     assert found.stdout.startswith("1. ") and "story0002.txt" in found.stdout
+    article_id = found.stdout.splitlines()[0].rsplit("@", 1)[1]
+    by_id = cli(home, "entities", f"@{article_id}", "--format", "text", code=PROBE)
+    assert "Places:" in by_id.stdout and probe_result(by_id)["spacy"] is False
+    missing = cli(home, "entities", "@99999")
+    assert missing.returncode == 2 and "no such article" in missing.stderr
     none = cli(home, "search", 'NEAR("', "zzzz")
     assert none.returncode == 1 and "no articles match" in none.stderr
 
@@ -323,3 +393,16 @@ def test_an_unwritable_home_is_one_line(tmp_path: Path) -> None:
     run = cli(blocker, "search", "Tripoli")
     assert run.returncode == 2 and len(run.stderr.strip().splitlines()) == 1
     assert "Traceback" not in run.stderr
+
+
+def test_the_progress_bar_counts_on_stderr(
+    library: Library,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("FORCE_COLOR", "1")  # rich then treats the captured stderr as a terminal
+    write_folder(tmp_path / "news", 3)
+    add_articles(load_folder(tmp_path / "news"), library, factory=fake_factory, fingerprint=FP)
+    captured = capsys.readouterr()
+    assert "analysing" in captured.err and "3/3" in captured.err and captured.out == ""

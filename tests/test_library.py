@@ -6,9 +6,12 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sys
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from libya_reader.analysis.model import Analysis, Entity, Group, Mention, Relation
 from libya_reader.articles import from_text
@@ -268,6 +271,12 @@ def test_rename_keeps_the_old_name_as_an_alias_and_follows_references() -> None:
     assert hidden.find("Türkiye") is None
 
 
+def test_rename_to_a_name_already_taken_merges() -> None:
+    fixed = apply_corrections(analysis_a(), [Correction("rename", "Hifter", "khalifa hifter")])
+    people = fixed.by_group(Group.PERSON)
+    assert [p.name for p in people] == ["Khalifa Hifter"] and len(people[0].mentions) == 2
+
+
 def test_merge_keeps_mentions_disjoint_and_sorted() -> None:
     original = analysis_a()
     fixed = apply_corrections(original, [Correction("merge", "Hifter", "Khalifa Hifter")])
@@ -466,3 +475,34 @@ def test_a_correction_applies_to_articles_added_later(library: Library) -> None:
     _, b_id = stocked(library)
     assert [f.article.id for f in library.articles_with_entity("Surt")] == [b_id]
     assert [h.article.id for h in library.search("Surt")] == [b_id]
+
+
+NAMES = ["Turkey", "GNA", "Government of National Accord", "Khalifa Hifter", "Hifter", "Tarhouna"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.builds(
+                Correction, st.just("move"), st.sampled_from(NAMES), st.sampled_from(list(Group))
+            ),
+            st.builds(
+                Correction, st.just("rename"), st.sampled_from(NAMES), st.sampled_from(NAMES)
+            ),
+            st.builds(Correction, st.just("merge"), st.sampled_from(NAMES), st.sampled_from(NAMES)),
+            st.builds(Correction, st.just("hide"), st.sampled_from(NAMES)),
+        ),
+        max_size=6,
+    )
+)
+def test_any_corrections_keep_mentions_disjoint_and_sorted(corrections: list[Correction]) -> None:
+    fixed = apply_corrections(analysis_a(), corrections)
+    spans = [m for e in fixed.entities for m in e.mentions]
+    for entity in fixed.entities:
+        assert entity.mentions == sorted(entity.mentions)
+    ordered = sorted(spans)
+    assert all(a.end <= b.start for a, b in pairwise(ordered))
+    keys = [(e.name.casefold(), e.group) for e in fixed.entities]
+    assert len(keys) == len(set(keys))
+    assert len(spans) <= len(analysis_a().mentions())

@@ -47,10 +47,10 @@ class BatchResult:
     warning: str | None = None
 
     def summary(self) -> str:
-        """The final line: articles (new/skipped), words, entities, seconds."""
+        """The final line: articles (new/skipped); words and entities of the new ones; time."""
         return (
-            f"{self.new + self.skipped} articles ({self.new} new, {self.skipped} skipped), "
-            f"{self.words:,} words, {self.entities:,} entities, {self.seconds:.1f} s"
+            f"{self.new + self.skipped} articles ({self.new} new, {self.skipped} skipped); "
+            f"analysed {self.words:,} words, {self.entities:,} entities in {self.seconds:.1f} s"
         )
 
 
@@ -77,6 +77,7 @@ def _analyse_in_worker(job: tuple[int, str]) -> tuple[int, Analysis, str | None]
 
 
 def _progress(enabled: bool) -> Any:
+    """A rich progress bar on stderr, when stderr is a terminal (logs get the summary only)."""
     if not enabled:
         return None
     from rich.console import Console
@@ -88,12 +89,15 @@ def _progress(enabled: bool) -> Any:
         TimeElapsedColumn,
     )
 
+    console = Console(stderr=True)
+    if not console.is_terminal:
+        return None
     return Progress(
         TextColumn("analysing"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
-        console=Console(stderr=True),
+        console=console,
         transient=False,
     )
 
@@ -134,7 +138,7 @@ def add_articles(
         seen.add(sha)
         todo.append(article)
 
-    bar = _progress(progress)
+    bar = _progress(progress and bool(todo))
     context: AbstractContextManager[Any] = bar if bar is not None else nullcontext()
     pool = None
     try:

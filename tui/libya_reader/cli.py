@@ -50,7 +50,9 @@ def _entities_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=f"{PROG} entities", description="Print an article's entity lists."
     )
-    parser.add_argument("path", help="an article file, or - for standard input")
+    parser.add_argument(
+        "path", help="an article file, - for standard input, or @ID for a library article"
+    )
     parser.add_argument("--format", "-f", choices=FORMATS, default="json")
     parser.add_argument("--model", help="spaCy model to use")
     return parser
@@ -118,6 +120,17 @@ def open_library() -> Library:
     return library
 
 
+def _library_article(spec: str) -> Article | None:
+    """`@12`: article 12 of the library (as `search` lists them); None for anything else."""
+    if not (spec.startswith("@") and spec[1:].isdigit()) or Path(spec).exists():
+        return None
+    with open_library() as library:
+        record = library.get(int(spec[1:]))
+        if record is None:
+            raise UsageError(f"{spec}: no such article in the library")
+        return library.load_article(record)
+
+
 def _cached_entities(model: str | None) -> tuple[Library | None, str | None]:
     """The library and fingerprint for the cache; without a usable library, neither."""
     from libya_reader.analysis.fingerprint import pipeline_fingerprint
@@ -136,7 +149,7 @@ def _run_entities(argv: Sequence[str]) -> int:
     from libya_reader.library import text_sha
 
     args = _entities_parser().parse_args(argv)
-    article = read_article(args.path)
+    article = _library_article(args.path) or read_article(args.path)
     config = load_config()
     for warning in config.warnings:
         print(f"{PROG}: {warning}", file=sys.stderr)
@@ -210,7 +223,8 @@ def _run_search(argv: Sequence[str]) -> int:
     for rank, hit in enumerate(hits, 1):
         summary = hit.article
         when = summary.date.isoformat() if summary.date else "undated"
-        print(f"{rank}. {summary.title}  ({when}{', ' + summary.source if summary.source else ''})")
+        source = f", {summary.source}" if summary.source else ""
+        print(f"{rank}. {summary.title}  ({when}{source})  @{summary.id}")
         print(f"   {summary.path or '<stdin>'}")
         print(f"   {hit.snippet}")
     return 0

@@ -148,6 +148,11 @@ def _move(analysis: Analysis, name: str, group: Group) -> None:
 
 def _rename(analysis: Analysis, name: str, new: str) -> None:
     found = _find(analysis.entities, name)
+    taken = [e for e in _find(analysis.entities, new) if not any(e is f for f in found)]
+    if found and taken:
+        # The new name is another entity's: one real-world thing is one entity.
+        _merge(analysis, name, new)
+        return
     for entity in found:
         entity.aliases = _unique([*entity.aliases, entity.name], exclude=new)
         old = {entity.name}
