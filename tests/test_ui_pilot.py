@@ -65,11 +65,11 @@ def make_app(analyse=None, articles=None) -> ReaderApp:  # type: ignore[no-untyp
 
 
 def status(app: ReaderApp) -> str:
-    return str(app.query_one("#status").render())
+    return str(app.screen.query_one("#status").render())
 
 
 def screen_text(app: ReaderApp) -> str:
-    view = app.query_one(ArticleView)
+    view = app.screen.query_one(ArticleView)
     return "\n".join(view.render_line(y).text for y in range(view.size.height))
 
 
@@ -93,7 +93,7 @@ async def test_text_first_then_highlights_and_panel() -> None:
         release.set()
         await ready(pilot)
         assert "1 factions" in status(app)
-        panel = app.query_one(EntityPanel)
+        panel = app.screen.query_one(EntityPanel)
         assert panel.highlighted_entity is not None
         assert panel.highlighted_entity.name == "Government of National Accord"
 
@@ -112,7 +112,7 @@ async def test_enter_n_and_N_walk_mentions_with_wrap() -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot)
         await pilot.press("tab")
-        assert app.focused is app.query_one(EntityPanel)
+        assert app.focused is app.screen.query_one(EntityPanel)
         await pilot.press("j", "enter")  # the second entity: Tripoli (3 mentions)
         assert status(app) == "Tripoli 1/3"
         await pilot.press("n")
@@ -169,7 +169,7 @@ async def test_search_then_n_walks_matches() -> None:
         await pilot.press("slash", *"zzz", "enter")
         assert "not found" in status(app)
         await pilot.press("slash", "escape")
-        assert not app.query_one("#search").display
+        assert not app.screen.query_one("#search").display
 
 
 async def test_panel_toggle_help_and_quit() -> None:
@@ -177,7 +177,7 @@ async def test_panel_toggle_help_and_quit() -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot)
         await pilot.press("p")
-        assert not app.query_one("#side").display
+        assert not app.screen.query_one("#side").display
         await pilot.press("p", "question_mark")
         assert app.screen.__class__.__name__ == "HelpScreen"
         await pilot.press("escape")
@@ -186,17 +186,47 @@ async def test_panel_toggle_help_and_quit() -> None:
     assert not app.is_running
 
 
-async def test_next_and_previous_article() -> None:
-    second = from_text("BENGHAZI, Libya (AP) — Tripoli was quiet on Sunday.\n")
-    app = make_app(articles=[from_text(TEXT), second])
+async def test_library_lists_opens_and_walks_articles() -> None:
+    first = from_text(TEXT)
+    second = from_text("BENGHAZI, Libya (AP) — Tripoli was quiet on Sunday, June 7, 2020.\n")
+    app = make_app(articles=[first, second])
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot)
+        library = app.screen
+        assert library.__class__.__name__ == "LibraryScreen"
+        table = library.query_one("#articles")
+        assert table.row_count == 2
+        # Newest first: the second article has a date, the first has none.
+        await pilot.press("enter")
+        await ready(pilot)
+        reader = app.screen
+        assert app.articles[reader.index] is second
+        assert "1/2" not in str(reader.query_one("#article-header").render())
         await pilot.press("J")
         await ready(pilot)
-        assert app.article is second
-        assert "2/2" in str(app.query_one("#article-header").render())
+        assert app.articles[reader.index] is first
         await pilot.press("K")
-        assert app.index == 0
+        assert app.articles[reader.index] is second
+        await pilot.press("escape")
+        assert app.screen is library
+        assert app.is_read(0) and app.is_read(1)  # J opened the other one too
+
+
+async def test_library_sort_and_search() -> None:
+    first = from_text(TEXT)
+    second = from_text("BENGHAZI, Libya (AP) — Tripoli was quiet on Sunday, June 7, 2020.\n")
+    app = make_app(articles=[first, second])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        library = app.screen
+        assert library.shown == [1, 0]
+        await pilot.press("s")
+        assert library.sort == "title"
+        await pilot.press("slash", *"amnesty")
+        await pilot.pause()
+        assert library.shown == [0]
+        await pilot.press("enter", "escape")
+        assert library.shown == [1, 0] or library.shown == [0, 1]
 
 
 async def test_failed_analysis_is_a_notification() -> None:
@@ -214,7 +244,7 @@ async def test_click_on_a_mention_selects_it() -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot)
-        view = app.query_one(ArticleView)
+        view = app.screen.query_one(ArticleView)
         line = next(i for i, ln in enumerate(view._lines) if "Turkey" in TEXT[ln.start : ln.end])
         column = TEXT[view._lines[line].start : view._lines[line].end].index("Turkey")
         await pilot.click(ArticleView, offset=(column + 2, line))
@@ -251,7 +281,7 @@ async def test_article_scroll_keys() -> None:
     app = make_app(articles=[from_text(LONG)])
     async with app.run_test(size=(100, 30)) as pilot:
         await ready(pilot)
-        view = app.query_one(ArticleView)
+        view = app.screen.query_one(ArticleView)
         await pilot.press("j", "j")
         assert view.scroll_offset.y == 2
         await pilot.press("k")
@@ -271,7 +301,7 @@ async def test_panel_first_and_last() -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot)
-        panel = app.query_one(EntityPanel)
+        panel = app.screen.query_one(EntityPanel)
         await pilot.press("tab", "G")
         assert panel.highlighted_entity is not None
         assert panel.highlighted_entity.name == "Amnesty International"
@@ -289,9 +319,11 @@ async def test_palette_jumps_to_an_entity() -> None:
         await pilot.pause()
         await pilot.press(*"Jump to: Tripoli")
         await pilot.pause(0.3)
+        reader = app.screen_stack[0]
         await pilot.press("enter")
         await pilot.pause()
-        assert app.selected is not None and app.selected.name == "Tripoli"
+        await pilot.pause()
+        assert reader.selected is not None and reader.selected.name == "Tripoli"
         assert status(app).startswith("Tripoli 1/")
 
 

@@ -41,6 +41,9 @@ def _reader_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     parser.add_argument("--model", help="spaCy model to use (default: en_core_web_sm)")
+    parser.add_argument(
+        "--library", "-l", action="store_true", help="open every article in the library"
+    )
     return parser
 
 
@@ -247,13 +250,29 @@ def _run_reader(argv: Sequence[str]) -> int:
         raise UsageError(
             "standard output is not a terminal; use 'libya-reader entities PATH' for plain output"
         )
-    articles = collect(args.paths) if args.paths else [load_article(p) for p in seed_articles()]
     config = load_config()
     if args.model:
         config.model = args.model
+    try:
+        library: Library | None = open_library()
+    except LibraryError as exc:
+        print(f"{PROG}: {exc}; reading without the library", file=sys.stderr)
+        library = None
+    if args.library:
+        if library is None or not library.count():
+            raise UsageError("the library is empty; add articles with 'libya-reader add PATH'")
+        articles = [library.load_article(r) for s in library.articles() if (r := library.get(s.id))]
+    elif args.paths:
+        articles = collect(args.paths)
+    else:
+        articles = [load_article(p) for p in seed_articles()]
     from libya_reader.ui import run_reader
 
-    run_reader(articles, config)
+    try:
+        run_reader(articles, config, library)
+    finally:
+        if library is not None:
+            library.close()
     return 0
 
 

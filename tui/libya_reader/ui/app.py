@@ -1,33 +1,49 @@
-"""The reader app: article pane, entity panel, status line; analysis in a worker thread."""
+"""The reader app: the articles, their analyses and the library; screens show them.
+
+The app owns what outlives a screen: the articles opened, the analysis process, the
+library (cache, read state, corrections). Screens own what is on them.
+"""
 
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 
-from rich.text import Text
-from textual import on, work
-from textual.app import App, ComposeResult
+from textual import work
+from textual.app import App
 from textual.binding import Binding
 from textual.command import Hit, Hits, Provider
-from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Footer, Input, Static
 
 from libya_reader import clipboard, paths
 from libya_reader import config as config_file
-from libya_reader.analysis.model import GROUP_ORDER, Analysis, Entity, Group
+from libya_reader.analysis.model import GROUP_ORDER, Analysis, Entity
 from libya_reader.analysis.worker import AnalysisProcess, Cancelled
 from libya_reader.articles import Article
-from libya_reader.export import as_markdown, group_lines
+from libya_reader.corrections import Correction, apply_corrections
+from libya_reader.library import Library, LibraryError, text_sha
 from libya_reader.resources import styles_dir
-from libya_reader.ui.screens import HelpScreen
-from libya_reader.ui.widgets import ArticleView, EntityPanel, Legend
+from libya_reader.ui.screens import (
+    ChoiceScreen,
+    HelpScreen,
+    LibraryScreen,
+    OverviewScreen,
+    ReaderScreen,
+)
 
 Analyse = Callable[[str], Analysis]
+
+
+@dataclass
+class AnalysisStep(Message):
+    """Part of a long article is analysed: the highlights so far, and how far it got."""
+
+    index: int
+    analysis: Analysis
+    done: int
+    total: int
 
 
 @dataclass
@@ -38,19 +54,16 @@ class AnalysisDone(Message):
 
 
 @dataclass
-class AnalysisStep(Message):
-    """Part of a long article is analysed: highlights so far, and how far it got."""
-
-    index: int
-    analysis: Analysis
-    done: int
-    total: int
-
-
-@dataclass
 class AnalysisFailed(Message):
     index: int
     reason: str
+
+
+@dataclass
+class CorrectionsChanged(Message):
+    """A correction was stored or undone; `note` says which, for the notification."""
+
+    note: str
 
 
 class ReaderCommands(Provider):
@@ -61,15 +74,21 @@ class ReaderCommands(Provider):
         assert isinstance(app, ReaderApp)
         matcher = self.matcher(query)
         commands: list[tuple[str, Callable[[], object]]] = []
-        for group in GROUP_ORDER:
-            commands.append((f"Copy: {group.plural}", partial(app.copy_group, group)))
-        commands.append(("Copy: all groups", app.action_copy_all))
-        commands.append(("Export lists", app.action_export))
-        commands.append(("Toggle panel", app.action_toggle_panel))
+        # The screen the palette was opened from (app.screen is the palette itself).
+        screen = self.screen if isinstance(self.screen, ReaderScreen) else None
+        if screen is not None:
+            for group in GROUP_ORDER:
+                commands.append((f"Copy: {group.plural}", partial(screen.copy_group, group)))
+            commands.append(("Copy: all groups", screen.action_copy_all))
+            commands.append(("Export lists", screen.action_export))
+            commands.append(("Toggle panel", screen.action_toggle_panel))
+            commands.append(("Undo the last correction", screen.action_undo_correction))
+            if screen.analysis is not None:
+                for entity in screen.analysis.entities:
+                    commands.append((f"Jump to: {entity.name}", partial(screen.select, entity)))
+        if app.library is not None:
+            commands.append(("Overview of the library", app.action_overview))
         commands.append(("Help", app.action_help))
-        if app.analysis is not None:
-            for entity in app.analysis.entities:
-                commands.append((f"Jump to: {entity.name}", partial(app.select, entity)))
         for text, callback in commands:
             score = matcher.match(text)
             if score > 0:
@@ -81,51 +100,7 @@ class ReaderApp(App[None]):
     TITLE = "libya-reader"
     COMMANDS = App.COMMANDS | {ReaderCommands}
     BINDINGS = [
-        Binding("tab", "focus_next", "Switch pane", id="switch-pane", tooltip="Move focus"),
-        Binding("shift+tab", "focus_previous", "Switch back", show=False, id="switch-back"),
-        Binding(
-            "n",
-            "next_mention",
-            "Next mention",
-            id="next-mention",
-            tooltip="Next mention of the selected entity or search match",
-        ),
-        Binding(
-            "N",
-            "previous_mention",
-            "Prev mention",
-            id="previous-mention",
-            tooltip="Previous mention of the selected entity or search match",
-        ),
-        Binding(
-            "right_square_bracket",
-            "next_any",
-            "Next entity",
-            key_display="]",
-            id="next-any",
-            tooltip="Next mention of any entity",
-        ),
-        Binding(
-            "left_square_bracket",
-            "previous_any",
-            "Prev entity",
-            key_display="[",
-            id="previous-any",
-            tooltip="Previous mention of any entity",
-        ),
-        Binding(
-            "c",
-            "copy_group",
-            "Copy group",
-            id="copy-group",
-            tooltip="Copy the focused group as a list",
-        ),
-        Binding("C", "copy_all", "Copy all", id="copy-all", tooltip="Copy all groups as Markdown"),
-        Binding("e", "export", "Export", id="export", tooltip="Write the lists to a file"),
-        Binding("slash", "search", "Search", key_display="/", id="search"),
-        Binding("p", "toggle_panel", "Panel", id="toggle-panel", tooltip="Show or hide the panel"),
-        Binding("J", "next_article", "Next article", show=False, id="next-article"),
-        Binding("K", "previous_article", "Prev article", show=False, id="previous-article"),
+        Binding("o", "overview", "Overview", id="overview", tooltip="The whole library at once"),
         Binding("question_mark", "help", "Help", key_display="?", id="help"),
         Binding("q", "quit", "Quit", id="quit"),
     ]
@@ -136,45 +111,65 @@ class ReaderApp(App[None]):
         analyse: Analyse | None = None,
         config: config_file.Config | None = None,
         save_config: bool = True,
+        library: Library | None = None,
+        fingerprint: str | None = None,
     ) -> None:
+        """`analyse` replaces the analysis process (tests); `library` with `fingerprint`
+        turns on the cache: an article analysed under that pipeline is never analysed again."""
         super().__init__()
         self.articles = articles
-        self.index = 0
-        self._analyse = analyse
-        self._process: AnalysisProcess | None = None
         self.config = config or config_file.Config()
         self.save_config = save_config
-        self.analysis: Analysis | None = None
-        self.analyses: dict[int, Analysis] = {}
-        self.selected: Entity | None = None
-        self.position: int | None = None
-        self.search_term: str | None = None
+        self.library = library
+        self.fingerprint = fingerprint
+        self._analyse = analyse
+        self._process: AnalysisProcess | None = None
+        self._raw: dict[int, Analysis] = {}  # as analysed; corrections apply on top
+        self._shown: dict[int, Analysis] = {}  # corrected, as the screens show them
+        self._ids: dict[int, int] = {}  # article index -> library id
+        self._read: set[int] = set()
+        self._failed: set[int] = set()
+        self._corrections: list[Correction] = []  # kept here only without a library
+        self._wanted: int | None = None  # the article a reader is waiting for
 
-    @property
-    def article(self) -> Article:
-        return self.articles[self.index]
-
-    def compose(self) -> ComposeResult:
-        yield Static(id="article-header", markup=False)
-        with Horizontal(id="main"):
-            yield ArticleView(self.article, id="article")
-            with Vertical(id="side"):
-                yield EntityPanel(id="panel")
-                yield Legend(id="legend")
-        yield Input(placeholder="search the text, enter to find, escape to close", id="search")
-        yield Static("", id="status", markup=False)
-        yield Footer()
+    # --- start and stop -----------------------------------------------------------------
 
     def on_mount(self) -> None:
         self.theme = (
             self.config.theme if self.config.theme in self.available_themes else "textual-dark"
         )
-        self.query_one("#side").display = self.config.show_panel
-        self.query_one("#search", Input).display = False
         for warning in self.config.warnings:
-            self.notify(warning, severity="warning")
-        self.query_one(ArticleView).focus()
-        self._open(0)
+            self.notify(warning, severity="warning", timeout=10)
+        if self.library is not None and self.library.notice:
+            self.notify(self.library.notice, severity="warning", timeout=15)
+        if self.has_library_screen:
+            self._analyse_next()
+
+    def get_default_screen(self) -> LibraryScreen | ReaderScreen:
+        self._take_in_articles()  # before the first screen asks for analyses
+        return LibraryScreen() if self.has_library_screen else ReaderScreen(0)
+
+    def _take_in_articles(self) -> None:
+        """Put the articles in the library and take what it already knows of them."""
+        if self.library is None:
+            return
+        try:
+            for index, article in enumerate(self.articles):
+                record = self.library.add(article)
+                self._ids[index] = record.id
+                if record.read:
+                    self._read.add(index)
+                if self.fingerprint is not None:
+                    cached = self.library.cached_analysis(record.sha, self.fingerprint)
+                    if cached is not None:
+                        self._raw[index] = cached
+        except LibraryError as exc:
+            self.notify(f"{exc}; going on without the library", severity="warning")
+            self.library = None
+
+    def on_unmount(self) -> None:
+        if self._process is not None:
+            self._process.close()
 
     def watch_theme(self, theme: str) -> None:
         if self.save_config and theme != self.config.theme:
@@ -184,38 +179,34 @@ class ReaderApp(App[None]):
             except OSError as exc:
                 self.notify(f"Could not save the theme: {exc}", severity="error")
 
-    # --- articles and analysis ----------------------------------------------------------
+    @property
+    def has_library_screen(self) -> bool:
+        return len(self.articles) > 1
 
-    def _open(self, index: int) -> None:
-        self.index = index
-        article = self.article
-        header = Text(article.title, style="bold")
-        meta = [
-            m
-            for m in (
-                article.dateline,
-                article.source,
-                article.date.isoformat() if article.date else None,
-                article.path,
-            )
-            if m
-        ]
-        if len(self.articles) > 1:
-            meta.insert(0, f"{index + 1}/{len(self.articles)}")
-        header.append("\n" + " · ".join(meta), style="dim")
-        self.query_one("#article-header", Static).update(header)
-        view = self.query_one(ArticleView)
-        view.set_article(article)
-        self.selected, self.position, self.search_term = None, None, None
-        if index in self.analyses:
-            self._show(self.analyses[index])
-        else:
-            self.analysis = None
-            self.query_one(EntityPanel).show_analysing()
-            self._status("analysing…")
-            if self._process is not None:
-                self._process.cancel()  # the article being analysed is no longer shown
-            self._run_analysis(index, article.text)
+    # --- analyses -----------------------------------------------------------------------
+
+    def _corrections_now(self) -> list[Correction]:
+        return self.library.corrections() if self.library is not None else self._corrections
+
+    def analysis_for(self, index: int) -> Analysis | None:
+        """The article's analysis with the corrections applied, or None while unknown."""
+        if index not in self._shown and index in self._raw:
+            self._shown[index] = apply_corrections(self._raw[index], self._corrections_now())
+        return self._shown.get(index)
+
+    def request_analysis(self, index: int) -> None:
+        """A reader waits for this article: analyse it now, before any background work."""
+        self._wanted = index
+        if self._process is not None:
+            self._process.cancel()
+        self._run_analysis(index, self.articles[index].text)
+
+    def _analyse_next(self) -> None:
+        """Analyse, one at a time, the articles of the library screen nobody has asked for."""
+        for index in range(len(self.articles)):
+            if index not in self._raw and index not in self._failed:
+                self._run_analysis(index, self.articles[index].text)
+                return
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="analysis")
     def _run_analysis(self, index: int, text: str) -> None:
@@ -225,12 +216,11 @@ class ReaderApp(App[None]):
                 analysis = self._analyse(text)
             else:
                 if self._process is None:
-                    self._process = AnalysisProcess(
-                        self.config.model_name, log=str(paths.analysis_log())
-                    )
+                    log = str(paths.analysis_log())
+                    self._process = AnalysisProcess(self.config.model_name, log=log)
 
-                def step(partial: Analysis, done: int, total: int) -> None:
-                    self.post_message(AnalysisStep(index, partial, done, total))
+                def step(partial_analysis: Analysis, done: int, total: int) -> None:
+                    self.post_message(AnalysisStep(index, partial_analysis, done, total))
 
                 analysis = self._process.analyse(text, on_step=step)
                 warning = self._process.warning
@@ -239,206 +229,230 @@ class ReaderApp(App[None]):
         except Exception as exc:  # the text stays readable whatever the analysis does
             self.post_message(AnalysisFailed(index, f"Analysis failed: {exc}"))
             return
+        if self.library is not None and self.fingerprint is not None and warning is None:
+            # A fallback pipeline's poorer result is shown but never cached.
+            try:
+                self.library.store_analysis(text_sha(text), self.fingerprint, analysis)
+            except LibraryError as exc:
+                warning = f"{exc}; this analysis is not saved"
         self.post_message(AnalysisDone(index, analysis, warning))
 
-    def on_analysis_step(self, message: AnalysisStep) -> None:
-        if message.index == self.index and message.index not in self.analyses:
-            self._show(message.analysis)
-            self._status(f"analysing… {message.done}/{message.total} paragraphs")
+    def _reader_on(self, index: int) -> ReaderScreen | None:
+        screen = self.screen
+        if isinstance(screen, ReaderScreen) and screen.index == index:
+            return screen
+        for screen in self.screen_stack:
+            if isinstance(screen, ReaderScreen) and screen.index == index:
+                return screen
+        return None
 
-    def on_unmount(self) -> None:
-        if self._process is not None:
-            self._process.close()
+    def _library_screen(self) -> LibraryScreen | None:
+        return next((s for s in self.screen_stack if isinstance(s, LibraryScreen)), None)
+
+    def on_analysis_step(self, message: AnalysisStep) -> None:
+        reader = self._reader_on(message.index)
+        if reader is not None and message.index not in self._raw:
+            shown = apply_corrections(message.analysis, self._corrections_now())
+            reader.show(shown, progress=f"analysing… {message.done}/{message.total} paragraphs")
 
     def on_analysis_done(self, message: AnalysisDone) -> None:
-        self.analyses[message.index] = message.analysis
+        self._raw[message.index] = message.analysis
+        self._shown.pop(message.index, None)
         if message.warning:
             self.notify(message.warning, severity="warning", timeout=10)
-        if message.index == self.index:
-            self._show(message.analysis)
+        reader = self._reader_on(message.index)
+        analysis = self.analysis_for(message.index)
+        if reader is not None and analysis is not None:
+            reader.show(analysis)
+        library_screen = self._library_screen()
+        if library_screen is not None:
+            library_screen.refresh_article(message.index)
+        if self.has_library_screen:
+            self._analyse_next()
 
     def on_analysis_failed(self, message: AnalysisFailed) -> None:
+        self._failed.add(message.index)
         self.notify(message.reason, severity="error")
-        if message.index == self.index:
-            self._status("analysis failed; the text is shown without highlights")
+        reader = self._reader_on(message.index)
+        if reader is not None:
+            reader.status("analysis failed; the text is shown without highlights")
+        if self.has_library_screen:
+            self._analyse_next()
 
-    def _show(self, analysis: Analysis) -> None:
-        self.analysis = analysis
-        self.query_one(ArticleView).set_analysis(analysis)
-        self.query_one(EntityPanel).show(analysis)
-        counts = ", ".join(
-            f"{len(analysis.by_group(g))} {g.plural}" for g in GROUP_ORDER if analysis.by_group(g)
-        )
-        self._status(counts or "no entities found")
+    # --- articles -----------------------------------------------------------------------
 
-    def _status(self, text: str) -> None:
-        self.query_one("#status", Static).update(text)
-
-    # --- selection and movement ---------------------------------------------------------
-
-    def select(self, entity: Entity, position: int = 0) -> None:
-        self.selected = entity
-        self.search_term = None
-        view = self.query_one(ArticleView)
-        view.selected = entity
-        view.matches = []
-        self.query_one(EntityPanel).focus_entity(entity)
-        self._go(position)
-
-    def _targets(self) -> list[tuple[int, int]]:
-        if self.search_term is not None:
-            return self.query_one(ArticleView).matches
-        if self.selected is not None:
-            return [(m.start, m.end) for m in self.selected.mentions]
-        return []
-
-    def _go(self, position: int) -> None:
-        targets = self._targets()
-        if not targets:
-            return
-        self.position = position % len(targets)
-        start, end = targets[self.position]
-        view = self.query_one(ArticleView)
-        view.current = (start, end)
-        view.show_offset(start)
-        view.refresh_lines()
-        label = f"search “{self.search_term}”" if self.search_term else self.selected.name  # type: ignore[union-attr]
-        self._status(f"{label} {self.position + 1}/{len(targets)}")
-
-    @on(EntityPanel.OptionSelected)
-    def _picked(self, event: EntityPanel.OptionSelected) -> None:
-        entity = self.query_one(EntityPanel).entities.get(event.option.id or "")
-        if entity is not None:
-            self.select(entity)
-
-    @on(ArticleView.MentionClicked)
-    def _clicked(self, event: ArticleView.MentionClicked) -> None:
-        self.select(event.entity, event.entity.mentions.index(event.mention))
-
-    def action_next_mention(self) -> None:
-        if self.position is None:
-            self._go(0)
+    def open_article(self, index: int, offset: int | None = None) -> None:
+        screen = self.screen
+        if isinstance(screen, ReaderScreen):
+            screen.open(index)
         else:
-            self._go(self.position + 1)
+            screen = ReaderScreen(index)
+            self.push_screen(screen)
+        if offset is not None:
+            # Once the analysis is there (at once when cached), land on that mention.
+            self.call_after_refresh(screen.go_to_offset, offset)
 
-    def action_previous_mention(self) -> None:
-        self._go((self.position or 0) - 1)
+    def mark_read(self, index: int) -> None:
+        if index in self._read:
+            return
+        self._read.add(index)
+        if self.library is not None and index in self._ids:
+            try:
+                self.library.mark_read(self._ids[index])
+            except LibraryError as exc:
+                self.notify(str(exc), severity="warning")
+        library_screen = self._library_screen()
+        if library_screen is not None:
+            library_screen.refresh_article(index)
 
-    def _step_any(self, forward: bool) -> None:
-        if self.analysis is None:
+    def is_read(self, index: int) -> bool:
+        return index in self._read
+
+    def matching_articles(self, query: str) -> list[int]:
+        """Indexes of the articles matching `query` (words or entity names), best first."""
+        if not query:
+            return list(range(len(self.articles)))
+        if self.library is not None:
+            by_id = {article_id: index for index, article_id in self._ids.items()}
+            hits = self.library.search(query, limit=max(len(self.library_ids()), 1))
+            return [by_id[h.article.id] for h in hits if h.article.id in by_id]
+        needle = query.casefold()
+        return [i for i, a in enumerate(self.articles) if needle in a.text.casefold()]
+
+    def library_ids(self) -> list[int]:
+        return list(self._ids.values())
+
+    def entity_article_count(self, entity: Entity) -> int:
+        if self.library is None:
+            return 0
+        try:
+            return self.library.entity_article_count(entity.name)
+        except LibraryError:
+            return 0
+
+    def show_entity_articles(self, entity: Entity) -> None:
+        if self.library is None:
+            self.notify("The list across articles needs the library, which is not open")
             return
-        pairs = self.analysis.mentions()
-        if not pairs:
+        found = self.library.articles_with_entity(entity.name, entity.group)
+        if not found:
+            self.notify(f"“{entity.name}” is in no other analysed article")
             return
-        here = self.query_one(ArticleView).current
-        at = here[0] if here else (-1 if forward else len(self.article.text) + 1)
-        ahead = [p for p in pairs if (p[0].start > at if forward else p[0].start < at)]
-        mention, entity = (
-            (ahead[0] if forward else ahead[-1]) if ahead else (pairs[0] if forward else pairs[-1])
+        choices = [
+            (
+                f"{hit.article.id}:{hit.first}",
+                f"{hit.article.date.isoformat() if hit.article.date else 'undated':10}  "
+                f"{hit.article.title}",
+            )
+            for hit in found
+        ]
+        self.push_screen(
+            ChoiceScreen(f"“{entity.name}” appears in {len(found)} articles", choices),
+            self._chose_article,
         )
-        self.select(entity, entity.mentions.index(mention))
 
-    def action_next_any(self) -> None:
-        self._step_any(True)
+    def _chose_article(self, choice: str | None) -> None:
+        if not choice or self.library is None:
+            return
+        article_id, first = (int(part) for part in choice.split(":"))
+        index = next((i for i, known in self._ids.items() if known == article_id), None)
+        if index is None:
+            record = self.library.get(article_id)
+            if record is None:
+                return
+            self.articles.append(self.library.load_article(record))
+            index = len(self.articles) - 1
+            self._ids[index] = article_id
+            if record.read:
+                self._read.add(index)
+            if self.fingerprint is not None:
+                cached = self.library.cached_analysis(record.sha, self.fingerprint)
+                if cached is not None:
+                    self._raw[index] = cached
+        self.open_article(index, offset=first)
 
-    def action_previous_any(self) -> None:
-        self._step_any(False)
+    # --- corrections --------------------------------------------------------------------
 
-    # --- copying and export -------------------------------------------------------------
+    def correct(self, correction: Correction) -> None:
+        self._change_corrections(correction)
 
-    def _focused_group(self) -> Group:
-        panel = self.query_one(EntityPanel)
-        if self.focused is panel and panel.highlighted_entity is not None:
-            return panel.highlighted_entity.group
-        return self.selected.group if self.selected is not None else Group.FACTION
+    def undo_correction(self) -> None:
+        self._change_corrections(None)
 
-    def _copy(self, text: str, what: str) -> None:
+    @work(thread=True, exclusive=True, exit_on_error=False, group="corrections")
+    def _change_corrections(self, correction: Correction | None) -> None:
+        """Store or undo off the UI thread: the library re-indexes the articles it touches."""
+        try:
+            if correction is not None:
+                if self.library is not None:
+                    self.library.add_correction(correction)
+                else:
+                    self._corrections.append(correction)
+                note = f"Correction: {correction.describe()} (u undoes it)"
+            else:
+                undone = (
+                    self.library.undo_last_correction()
+                    if self.library is not None
+                    else (self._corrections.pop() if self._corrections else None)
+                )
+                note = f"Undone: {undone.describe()}" if undone else "No correction to undo"
+        except LibraryError as exc:
+            note = f"Correction not saved: {exc}"
+        self.post_message(CorrectionsChanged(note))
+
+    def on_corrections_changed(self, message: CorrectionsChanged) -> None:
+        self._shown.clear()
+        for screen in self.screen_stack:
+            if isinstance(screen, ReaderScreen):
+                analysis = self.analysis_for(screen.index)
+                if analysis is not None:
+                    screen.show(analysis)
+            elif isinstance(screen, LibraryScreen):
+                screen.refill()
+        self.notify(message.note)
+
+    # --- copying, export, overview, help -------------------------------------------------
+
+    def copy_text(self, text: str, what: str) -> None:
         self.copy_to_clipboard(text)  # OSC 52, through the terminal
         clipboard.copy(text)  # and the platform's clipboard command, where there is one
         self.notify(f"Copied {what}")
 
-    def copy_group(self, group: Group) -> None:
-        if self.analysis is None:
-            self.notify("Nothing to copy yet: the analysis is still running")
-            return
-        lines = group_lines(self.analysis, group)
-        self._copy("\n".join(lines) + "\n", f"{len(lines)} {group.plural}")
-
-    def action_copy_group(self) -> None:
-        self.copy_group(self._focused_group())
-
-    def action_copy_all(self) -> None:
-        if self.analysis is None:
-            self.notify("Nothing to copy yet: the analysis is still running")
-            return
-        self._copy(as_markdown(self.analysis, self.article), "all groups as Markdown")
-
-    def action_export(self) -> None:
-        if self.analysis is None:
-            self.notify("Nothing to export yet: the analysis is still running")
-            return
-        slug = re.sub(r"[^a-z0-9]+", "-", self.article.title.casefold()).strip("-")[:60]
-        target = paths.exports_dir() / f"{slug or 'article'}.md"
+    def export_text(self, text: str, name: str) -> None:
+        target = paths.exports_dir() / name
+        temporary = target.with_name(target.name + ".tmp")
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            temporary = target.with_suffix(".md.tmp")
-            temporary.write_text(as_markdown(self.analysis, self.article), encoding="utf-8")
-            os.replace(temporary, target)
+            temporary.write_text(text, encoding="utf-8")
+            os.replace(temporary, target)  # a failed write never replaces a good file
         except OSError as exc:
+            temporary.unlink(missing_ok=True)
             self.notify(f"Could not export to {target}: {exc.strerror or exc}", severity="error")
             return
         self.notify(f"Exported the lists to {target}")
 
-    # --- search, panel, articles, help --------------------------------------------------
-
-    def action_search(self) -> None:
-        search = self.query_one("#search", Input)
-        search.display = True
-        search.focus()
-
-    @on(Input.Submitted, "#search")
-    def _searched(self, event: Input.Submitted) -> None:
-        term = event.value.strip()
-        event.input.display = False
-        view = self.query_one(ArticleView)
-        view.focus()
-        if not term:
+    def action_overview(self) -> None:
+        if self.library is None:
+            self.notify("The overview needs the library, which is not open")
             return
-        folded = self.article.text.casefold()
-        needle = term.casefold()
-        matches, start = [], folded.find(needle)
-        while start >= 0:
-            matches.append((start, start + len(needle)))
-            start = folded.find(needle, start + len(needle))
-        view.matches = matches
-        if not matches:
-            view.refresh_lines()
-            self._status(f"search “{term}”: not found")
+        if isinstance(self.screen, OverviewScreen):
             return
-        self.search_term = term
-        self._go(0)
-
-    def on_key(self, event: object) -> None:
-        search = self.query_one("#search", Input)
-        if getattr(event, "key", "") == "escape" and search.display:
-            search.display = False
-            self.query_one(ArticleView).focus()
-
-    def action_toggle_panel(self) -> None:
-        side = self.query_one("#side")
-        side.display = not side.display
-
-    def action_next_article(self) -> None:
-        if len(self.articles) > 1:
-            self._open((self.index + 1) % len(self.articles))
-
-    def action_previous_article(self) -> None:
-        if len(self.articles) > 1:
-            self._open((self.index - 1) % len(self.articles))
+        titles = {s.id: s.title for s in self.library.articles()}
+        self.push_screen(OverviewScreen(self.library.overview(), titles))
 
     def action_help(self) -> None:
-        self.push_screen(HelpScreen(list(self.BINDINGS)))  # type: ignore[arg-type]
+        if isinstance(self.screen, HelpScreen):
+            return
+        bindings = [*self.screen.BINDINGS, *self.BINDINGS]
+        self.push_screen(HelpScreen([b for b in bindings if isinstance(b, Binding)]))
 
 
-def run_reader(articles: list[Article], config: config_file.Config) -> None:
-    ReaderApp(articles, config=config).run()
+def run_reader(
+    articles: list[Article], config: config_file.Config, library: Library | None = None
+) -> None:
+    fingerprint = None
+    if library is not None:
+        from libya_reader.analysis.fingerprint import pipeline_fingerprint
+
+        fingerprint = pipeline_fingerprint(config.model_name)
+    ReaderApp(articles, config=config, library=library, fingerprint=fingerprint).run()
