@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from pathlib import Path
 
 import pytest
+from textual.worker import WorkerCancelled
 
 from libya_reader.analysis.model import Analysis, Entity, Group, Mention, Relation
 from libya_reader.articles import from_text
@@ -74,8 +76,17 @@ def screen_text(app: ReaderApp) -> str:
 
 
 async def ready(pilot) -> None:  # type: ignore[no-untyped-def]
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    """Wait until no worker runs and every message they posted is handled.
+
+    A finished analysis starts the next one in the background (with several articles), and
+    starting an exclusive worker cancels the one that just posted its result: so wait again.
+    """
+    for _ in range(50):
+        with contextlib.suppress(WorkerCancelled):
+            await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        if not any(w.is_running for w in pilot.app.workers):
+            return
 
 
 async def test_text_first_then_highlights_and_panel() -> None:

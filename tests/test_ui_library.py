@@ -1,0 +1,150 @@
+"""Pilot tests of the library side of the reader: cache, corrections and undo, the entity's
+other articles, the overview. Fixed analyses stand in for spaCy."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from libya_reader.analysis.model import Analysis, Group
+from libya_reader.articles import from_text
+from libya_reader.config import Config
+from libya_reader.library import Library
+from libya_reader.ui import ReaderApp
+from libya_reader.ui.widgets import EntityPanel
+from tests.test_ui_pilot import TEXT, fixed_analysis, ready, status
+
+OTHER = "MISRATA, Libya (AP) — Turkey sent drones to Tripoli on Monday, June 8, 2020.\n"
+
+
+def open_library(home: Path) -> Library:
+    return Library.open(home / "data" / "library.sqlite3")
+
+
+def app_with(library: Library, texts: list[str], calls: list[str] | None = None) -> ReaderApp:
+    def analyse(text: str) -> Analysis:
+        if calls is not None:
+            calls.append(text)
+        return fixed_analysis(text)
+
+    return ReaderApp(
+        [from_text(t) for t in texts],
+        analyse=analyse,
+        config=Config(),
+        save_config=False,
+        library=library,
+        fingerprint="test-pipeline",
+    )
+
+
+async def test_an_analysed_article_reopens_from_the_cache(reader_home: Path) -> None:
+    calls: list[str] = []
+    with open_library(reader_home) as library:
+        async with app_with(library, [TEXT], calls).run_test() as pilot:
+            await ready(pilot)
+        assert len(calls) == 1
+        app = app_with(library, [TEXT], calls)
+        async with app.run_test() as pilot:
+            await pilot.pause()
+            # Highlighted at once, with no analysis run.
+            assert "factions" in status(app)
+        assert len(calls) == 1
+
+
+async def test_corrections_apply_persist_and_undo(reader_home: Path) -> None:
+    with open_library(reader_home) as library:
+        app = app_with(library, [TEXT])
+        async with app.run_test(size=(120, 40)) as pilot:
+            await ready(pilot)
+            panel = app.screen.query_one(EntityPanel)
+            await pilot.press("tab", "j")  # Tripoli, in the panel
+            assert panel.highlighted_entity is not None
+            assert panel.highlighted_entity.name == "Tripoli"
+            await pilot.press("x")
+            await ready(pilot)
+            assert app.screen.analysis.find("Tripoli") is None
+            await pilot.press("u")
+            await ready(pilot)
+            assert app.screen.analysis.find("Tripoli") is not None
+            # Move: m, then pick "Factions" from the dialog.
+            await pilot.press("j", "m")
+            await pilot.pause()
+            await pilot.press("enter")  # the first group offered: Factions
+            await ready(pilot)
+            assert app.screen.analysis.find("Tripoli").group == Group.FACTION
+            # Rename: r, type the new name.
+            panel.focus_entity(app.screen.analysis.find("Tripoli"))
+            await pilot.press("r", *"Tripoli city", "enter")  # typing replaces the selected name
+            await ready(pilot)
+            assert app.screen.analysis.find("Tripoli city") is not None
+        assert [c.kind for c in library.corrections()] == ["move", "rename"]
+        # Merge, in a new session: the corrections so far still hold there.
+        app = app_with(library, [TEXT])
+        async with app.run_test(size=(120, 40)) as pilot:
+            await ready(pilot)
+            analysis = app.screen.analysis
+            assert analysis.find("Tripoli city").group == Group.FACTION
+            panel = app.screen.query_one(EntityPanel)
+            await pilot.press("tab")
+            panel.focus_entity(analysis.find("Khalifa Hifter"))
+            await pilot.press("M")
+            await pilot.pause()
+            dialog = app.screen
+            options = dialog.query_one("OptionList")
+            target = next(
+                i
+                for i in range(options.option_count)
+                if options.get_option_at_index(i).id == "Amnesty International"
+            )
+            options.highlighted = target
+            await pilot.press("enter")
+            await ready(pilot)
+            merged = app.screen.analysis.find("Amnesty International")
+            assert "Khalifa Hifter" in merged.aliases
+            assert app.screen.analysis.find("Khalifa Hifter") is None
+
+
+async def test_entity_articles_list_jumps_to_the_other_article(reader_home: Path) -> None:
+    with open_library(reader_home) as library:
+        app = app_with(library, [TEXT, OTHER])
+        async with app.run_test(size=(120, 40)) as pilot:
+            await ready(pilot)  # the library screen analyses both in the background
+            library_screen = app.screen
+            first = library_screen.shown.index(0)
+            library_screen.query_one("#articles").move_cursor(row=first)
+            await pilot.press("enter")
+            await ready(pilot)
+            reader = app.screen
+            reader.select(reader.analysis.find("Turkey"))
+            assert "in 2 articles" in status(app)
+            await pilot.press("a")
+            await pilot.pause()
+            choices = app.screen.query_one("OptionList")
+            assert choices.option_count == 2
+            index = next(
+                i
+                for i in range(choices.option_count)
+                if str(choices.get_option_at_index(i).prompt).find("MISRATA") >= 0
+                or "Turkey sent" in str(choices.get_option_at_index(i).prompt)
+                or "2020-06-08" in str(choices.get_option_at_index(i).prompt)
+            )
+            choices.highlighted = index
+            await pilot.press("enter")
+            await ready(pilot)
+            assert app.articles[reader.index].text == from_text(OTHER).text
+            assert reader.selected is not None and reader.selected.name == "Turkey"
+
+
+async def test_overview_ranks_across_articles(reader_home: Path) -> None:
+    with open_library(reader_home) as library:
+        app = app_with(library, [TEXT, OTHER])
+        async with app.run_test(size=(160, 50)) as pilot:
+            await ready(pilot)
+            await pilot.press("o")
+            await pilot.pause()
+            assert app.screen.__class__.__name__ == "OverviewScreen"
+            overview = app.screen.overview
+            tripoli = next(s for s in overview.groups[Group.PLACE] if s.name == "Tripoli")
+            assert tripoli.articles == 2
+            assert overview.relations and overview.relations[0].backer == "Turkey"
+            await pilot.press("escape")
+            assert app.screen.__class__.__name__ == "LibraryScreen"
