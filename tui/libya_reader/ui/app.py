@@ -32,6 +32,7 @@ from libya_reader.ui.screens import (
     OverviewScreen,
     ReaderScreen,
 )
+from libya_reader.ui.widgets import ArticleView, EntityPanel
 
 Analyse = Callable[[str], Analysis]
 
@@ -444,6 +445,8 @@ class ReaderApp(App[None]):
         if isinstance(self.screen, HelpScreen):
             return
         bindings = [*self.screen.BINDINGS, *self.BINDINGS]
+        if isinstance(self.screen, ReaderScreen):
+            bindings += [*ArticleView.BINDINGS, *EntityPanel.BINDINGS]
         self.push_screen(HelpScreen([b for b in bindings if isinstance(b, Binding)]))
 
 

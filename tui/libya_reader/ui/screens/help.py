@@ -22,7 +22,8 @@ class HelpScreen(ModalScreen[None]):
         table.add_column("Key", style="bold", no_wrap=True)
         table.add_column("Action")
         for binding in self.bindings_shown:
-            table.add_row(binding.key_display or binding.key, binding.description)
+            key = binding.key_display or binding.key.replace(",", " / ")
+            table.add_row(key, binding.description)
         table.add_row("ctrl+p", "Command palette: jump to an entity, copy a group")
         with VerticalScroll(id="help-body"):
             yield Static(table)

@@ -63,15 +63,37 @@ class ReaderScreen(Screen[None]):
         Binding("e", "export", "Export", id="export", tooltip="Write the lists to a file"),
         Binding("slash", "search", "Search", key_display="/", id="search"),
         Binding("p", "toggle_panel", "Panel", id="toggle-panel", tooltip="Show or hide the panel"),
-        Binding("a", "entity_articles", "Articles", show=False, id="entity-articles"),
-        Binding("x", "hide_entity", "Hide entity", show=False, id="hide-entity"),
-        Binding("m", "move_entity", "Move to group", show=False, id="move-entity"),
-        Binding("r", "rename_entity", "Rename entity", show=False, id="rename-entity"),
-        Binding("M", "merge_entity", "Merge entity", show=False, id="merge-entity"),
-        Binding("u", "undo_correction", "Undo correction", show=False, id="undo-correction"),
+        Binding(
+            "a",
+            "entity_articles",
+            "Other articles naming the entity",
+            show=False,
+            id="entity-articles",
+        ),
+        Binding("x", "hide_entity", "Correct: hide the entity", show=False, id="hide-entity"),
+        Binding(
+            "m",
+            "move_entity",
+            "Correct: move the entity to another group",
+            show=False,
+            id="move-entity",
+        ),
+        Binding("r", "rename_entity", "Correct: rename the entity", show=False, id="rename-entity"),
+        Binding(
+            "M",
+            "merge_entity",
+            "Correct: merge the entity into another",
+            show=False,
+            id="merge-entity",
+        ),
+        Binding(
+            "u", "undo_correction", "Undo the last correction", show=False, id="undo-correction"
+        ),
         Binding("J", "next_article", "Next article", show=False, id="next-article"),
         Binding("K", "previous_article", "Prev article", show=False, id="previous-article"),
-        Binding("escape,backspace", "back", "Library", show=False, id="back-to-library"),
+        Binding(
+            "escape,backspace", "back", "Back to the library", show=False, id="back-to-library"
+        ),
     ]
 
     def __init__(self, index: int) -> None:
