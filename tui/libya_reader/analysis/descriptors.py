@@ -228,3 +228,17 @@ def find_unit_names(doc: Doc) -> list[tuple[int, int]]:
         if token.i - start >= 1:
             spans.append((start, token.i + 1))
     return spans
+
+
+def find_definite_references(doc: Doc) -> list[tuple[int, int]]:
+    """A bare "the council", "the paramilitary": the faction is decided once the article is read."""
+    nouns = vocabulary()["anaphors"]
+    spans = []
+    for token in doc:
+        if token.lower_ not in nouns or token.tag_ != "NN" or token.i == 0:
+            continue
+        children = list(token.children)
+        det = doc[token.i - 1]
+        if det.lower_ == "the" and det.dep_ == "det" and children == [det]:
+            spans.append((det.i, token.i + 1))
+    return spans

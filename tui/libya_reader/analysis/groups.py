@@ -59,6 +59,7 @@ class ArticleGrouper:
         )
         keys = [self._identify(c, named) for c in candidates]
         keys = self._merge_surnames(candidates, keys)
+        keys = self._resolve_anaphors(candidates, keys)
 
         offset = 0
         relations: dict[tuple[str, str], str] = {}
@@ -109,6 +110,8 @@ class ArticleGrouper:
             return resolved or f"faction:{normalise_form(clean_form(c.text))}"
         if c.kind == "kb":
             return c.kb_id
+        if c.kind == "anaphor":
+            return None  # resolved against the factions before it, see _resolve_anaphors
         form = clean_form(_TITLES.sub("", c.text))
         if not form or not any(ch.isalpha() for ch in form):
             return None
@@ -166,6 +169,34 @@ class ArticleGrouper:
             else k
             for k in keys
         ]
+
+    def _resolve_anaphors(
+        self, candidates: list[Candidate], keys: list[str | None]
+    ) -> list[str | None]:
+        """ "The council" is the latest faction named before it that is a council."""
+        from libya_reader.analysis.descriptors import vocabulary
+
+        types = vocabulary()["anaphors"]
+        out = list(keys)
+        for index, candidate in enumerate(candidates):
+            if candidate.kind != "anaphor":
+                continue
+            noun = candidate.label
+            for before in range(index - 1, -1, -1):
+                key = out[before]
+                if key is None or candidates[before].kind == "anaphor":
+                    continue
+                entry = self.kb.get(key)
+                if entry is not None and entry.kind != "faction":
+                    continue
+                if entry is None and not key.startswith("faction:"):
+                    continue
+                names = entry.forms if entry is not None else (candidates[before].text,)
+                last_words = {n.split()[-1].casefold() for n in names if n.split()}
+                if noun in last_words or (entry is not None and entry.type in types[noun]):
+                    out[index] = key
+                    break
+        return out
 
     def _faction_key(self, key: str | None, named: Counter[str | None]) -> str | None:
         if key is None:
