@@ -115,6 +115,8 @@ class ArticleGrouper:
         form = clean_form(_TITLES.sub("", c.text))
         if not form or not any(ch.isalpha() for ch in form):
             return None
+        if c.kind == "ner" and not any(ch.isupper() for ch in form):
+            return None  # the model's guess on a lower-case word ("un-named") names nothing
         entry = self.kb.lookup(form)
         if entry is not None:
             return entry.id
