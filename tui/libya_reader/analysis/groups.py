@@ -120,10 +120,36 @@ class ArticleGrouper:
         entry = self.kb.lookup(form)
         if entry is not None:
             return entry.id
-        if c.kind in ("fighters", "unit"):
+        if c.kind == "fighters":
+            hired = self._hired_force(form, named)
+            return hired or f"faction:{normalise_form(form)}"
+        if c.kind == "unit":
             return f"faction:{normalise_form(form)}"
         group = self._ner_group(c)
         return f"{group}:{normalise_form(form)}" if group else None
+
+    def _hired_force(self, form: str, named: Counter[str | None]) -> str | None:
+        """ "Russian mercenaries" in 2020 are the Wagner Group: the one mercenary force the
+        knowledge base says that state backed that year. The text still has to say who backs
+        whom; this only names the force."""
+        from libya_reader.analysis.descriptors import vocabulary
+
+        words = form.split()
+        if len(words) != 2 or words[1].casefold() not in ("mercenaries", "contractors"):
+            return None
+        state = self.kb.lookup(vocabulary()["demonyms"].get(words[0].casefold(), ""))
+        if state is None or state.kind != "state":
+            return None
+        hired = {
+            f
+            for backing in state.backed
+            if backing.covers(self.year)
+            for f in backing.factions
+            if (e := self.kb.get(f)) is not None and e.type == "mercenary" and e.active(self.year)
+        }
+        if len(hired) > 1:  # no year to choose by: the force this article names
+            hired = {f for f in hired if named[f]}
+        return hired.pop() if len(hired) == 1 else None
 
     def _ner_group(self, c: Candidate) -> Group | None:
         if c.place_hint or c.label in ("GPE", "LOC", "FAC"):
@@ -249,7 +275,8 @@ class ArticleGrouper:
             if key in backs:
                 group = Group.BACKER
             elif draft.kb is not None and draft.kb.kind == "state":
-                group = Group.PLACE
+                # an alliance that backs no one here is an organisation, not a location
+                group = Group.ORGANIZATION if draft.kb.type == "alliance" else Group.PLACE
             elif key.startswith("place:") and key in backs:
                 group = Group.BACKER
             folded = draft.name.casefold()
