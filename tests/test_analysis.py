@@ -91,3 +91,21 @@ def test_country_without_support_is_a_place(analyser) -> None:  # type: ignore[n
     egypt, turkey = analysis.find("Egypt"), analysis.find("Turkey")
     assert egypt is not None and egypt.group is Group.PLACE
     assert turkey is not None and turkey.group is Group.BACKER
+
+
+def test_acronyms_are_case_sensitive(analyser) -> None:  # type: ignore[no-untyped-def]
+    plain = analyser.analyse("This is a fact, the un-named official said of the amnesty.")
+    assert plain.entities == []
+    analysis = analyser.analyse(
+        "IS fighters attacked the town. FACT rebels crossed into Chad. The UN, AP and Amnesty "
+        "reported it."
+    )
+    names = {e.name: e.group for e in analysis.entities}
+    assert names["Islamic State in Libya"] is Group.FACTION
+    assert names["Front for Change and Concord in Chad"] is Group.FACTION
+    assert {"United Nations", "Associated Press", "Amnesty International"} <= set(names)
+
+
+def test_acronym_inside_a_capitalised_line_is_a_word(analyser) -> None:  # type: ignore[no-untyped-def]
+    analysis = analyser.analyse("WHAT IS NEXT FOR THE TOWN")
+    assert analysis.find("Islamic State in Libya") is None

@@ -75,8 +75,27 @@ def test_bad_override_line_is_named(tmp_path: Path) -> None:
         ('{"id": "x", "kind": "place"}', "missing or empty 'name'"),
         ('{"id": "x", "name": "X", "kind": "place"}', "needs numeric lat and lon"),
         ('{"id": "x", "name": "X", "kind": "faction", "side": "north"}', "side 'north'"),
+        (
+            '{"id": "x", "name": "X", "kind": "faction", "case_sensitive": ["Y"]}',
+            "case_sensitive form 'Y' is not a name or alias",
+        ),
     ],
 )
 def test_entry_errors(line: str, reason: str) -> None:
     with pytest.raises(KnowledgeError, match=reason):
         parse_lines(line, "k.jsonl")
+
+
+def test_acronyms_match_only_in_their_own_case() -> None:
+    kb = build(shipped_text(), None)
+    for acronym, name in [
+        ("UN", "United Nations"),
+        ("IS", "Islamic State in Libya"),
+        ("FACT", "Front for Change and Concord in Chad"),
+        ("AP", "Associated Press"),
+        ("Amnesty", "Amnesty International"),
+    ]:
+        entry = kb.lookup(acronym)
+        assert entry is not None and entry.name == name, acronym
+        assert kb.lookup(acronym.lower()) is None, acronym
+    assert kb.lookup("SIRTE") is kb.lookup("Sirte")  # long names still match in any case

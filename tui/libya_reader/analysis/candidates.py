@@ -13,6 +13,7 @@ from spacy.tokens import Doc, Token
 
 from libya_reader.analysis.descriptors import (
     SideReference,
+    find_definite_references,
     find_fighters,
     find_side_references,
     find_unit_names,
@@ -21,7 +22,7 @@ from libya_reader.analysis.pipeline import KB_LABEL
 from libya_reader.analysis.relations import find_relations
 from libya_reader.knowledge import KnowledgeBase
 
-CandidateKind = Literal["side", "fighters", "kb", "unit", "ner"]
+CandidateKind = Literal["side", "fighters", "kb", "unit", "ner", "anaphor"]
 NER_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP"})
 PLACE_NOUNS = frozenset(
     [
@@ -78,6 +79,8 @@ def _priority(candidate: Candidate, kb: KnowledgeBase) -> int:
         return 2 if entry is not None and entry.kind in ("faction", "organization", "state") else 4
     if candidate.kind == "unit":
         return 3
+    if candidate.kind == "anaphor":
+        return 6  # only where nothing else claims the words
     return 5
 
 
@@ -110,6 +113,8 @@ def read_paragraph(doc: Doc, base: int, kb: KnowledgeBase, year: int | None) -> 
             add(ent.start, ent.end, "ner", label=ent.label_, place_hint=_place_hint(doc, ent.root))
     for start, end in find_unit_names(doc):
         add(start, end, "unit")
+    for start, end in find_definite_references(doc):
+        add(start, end, "anaphor", label=doc[end - 1].lower_)
 
     chosen: list[Candidate] = []
     taken: set[int] = set()

@@ -105,6 +105,19 @@ def _state_named(text: str, kb: KnowledgeBase) -> Any:
     return entry if entry is not None and entry.kind == "state" else None
 
 
+def _led_faction(person: Any, kb: KnowledgeBase, year: int | None) -> tuple[str | None, str]:
+    """The faction a leader's name stands for: the affiliation, if it existed that year.
+
+    Out of its years, only the side is kept and the article's own factions decide.
+    """
+    affiliated = kb.get(person.affiliation)
+    if affiliated is None or affiliated.kind != "faction":
+        return None, ""
+    if affiliated.active(year):
+        return affiliated.id, affiliated.side or ""
+    return None, affiliated.side or ""
+
+
 def find_side_references(doc: Doc, kb: KnowledgeBase, year: int | None) -> list[SideReference]:
     found: list[SideReference] = []
     backing_verbs = set(vocabulary()["backing_verbs"])
@@ -124,19 +137,19 @@ def find_side_references(doc: Doc, kb: KnowledgeBase, year: int | None) -> list[
                 continue
             subtree = list(child.subtree)
             child_start = subtree[0].i
-            if child.dep_ == "poss":
-                entry = _ent_kb(doc, child, kb)
-                person = _ent_of(doc, child)
+            entry = _ent_kb(doc, child, kb)
+            person = _ent_of(doc, child)
+            if child.dep_ == "poss" or (entry is not None and entry.kind == "person"):
+                # "Gadhafi's forces", "pro-Gadhafi troops": the leader's faction that year
                 if entry is not None and entry.kind == "person" and entry.affiliation:
-                    affiliated = kb.get(entry.affiliation)
-                    if affiliated is not None and affiliated.kind == "faction":
-                        faction_id = affiliated.id
-                        sides.add(affiliated.side or "")
+                    led, led_side = _led_faction(entry, kb, year)
+                    faction_id = faction_id or led
+                    sides.add(led_side)
                 elif entry is not None and entry.kind == "faction":
                     continue  # "the GNA's forces" are the GNA: leave the name to itself
                 else:
                     sides |= _sides_of(child.text)
-                child_start = person.start if person is not None else child.i
+                child_start = min(subtree[0].i, person.start if person is not None else child.i)
             for token in subtree:
                 sides |= _sides_of(token.text)
                 pieces = token.lower_.split("-")
@@ -148,9 +161,14 @@ def find_side_references(doc: Doc, kb: KnowledgeBase, year: int | None) -> list[
                     if state is not None:
                         backer_id = state.id
             start = min(start, child_start)
-        for child in head.rights:
-            # "the government in Tripoli", "forces in the east"
-            if child.dep_ == "prep" and child.lower_ == "in":
+        # "the government in Tripoli", "forces in the east"; the parser often hangs the "in"
+        # on the verb ("backs the government in Tripoli with drones"): take it when adjacent.
+        after = doc[head.i + 1] if head.i + 1 < len(doc) else None
+        preps = [c for c in head.rights if c.dep_ == "prep"]
+        if after is not None and after.dep_ == "prep" and after not in preps:
+            preps.append(after)
+        for child in preps:
+            if child.lower_ == "in":
                 objects = [t for t in child.children if t.dep_ == "pobj"]
                 if objects and _sides_of(objects[0].text):
                     sides |= _sides_of(objects[0].text)
@@ -209,4 +227,18 @@ def find_unit_names(doc: Doc) -> list[tuple[int, int]]:
             start += 1
         if token.i - start >= 1:
             spans.append((start, token.i + 1))
+    return spans
+
+
+def find_definite_references(doc: Doc) -> list[tuple[int, int]]:
+    """A bare "the council", "the paramilitary": the faction is decided once the article is read."""
+    nouns = vocabulary()["anaphors"]
+    spans = []
+    for token in doc:
+        if token.lower_ not in nouns or token.tag_ != "NN" or token.i == 0:
+            continue
+        children = list(token.children)
+        det = doc[token.i - 1]
+        if det.lower_ == "the" and det.dep_ == "det" and children == [det]:
+            spans.append((det.i, token.i + 1))
     return spans

@@ -59,6 +59,7 @@ class ArticleGrouper:
         )
         keys = [self._identify(c, named) for c in candidates]
         keys = self._merge_surnames(candidates, keys)
+        keys = self._resolve_anaphors(candidates, keys)
 
         offset = 0
         relations: dict[tuple[str, str], str] = {}
@@ -109,16 +110,46 @@ class ArticleGrouper:
             return resolved or f"faction:{normalise_form(clean_form(c.text))}"
         if c.kind == "kb":
             return c.kb_id
+        if c.kind == "anaphor":
+            return None  # resolved against the factions before it, see _resolve_anaphors
         form = clean_form(_TITLES.sub("", c.text))
         if not form or not any(ch.isalpha() for ch in form):
             return None
+        if c.kind == "ner" and not any(ch.isupper() for ch in form):
+            return None  # the model's guess on a lower-case word ("un-named") names nothing
         entry = self.kb.lookup(form)
         if entry is not None:
             return entry.id
-        if c.kind in ("fighters", "unit"):
+        if c.kind == "fighters":
+            hired = self._hired_force(form, named)
+            return hired or f"faction:{normalise_form(form)}"
+        if c.kind == "unit":
             return f"faction:{normalise_form(form)}"
         group = self._ner_group(c)
         return f"{group}:{normalise_form(form)}" if group else None
+
+    def _hired_force(self, form: str, named: Counter[str | None]) -> str | None:
+        """ "Russian mercenaries" in 2020 are the Wagner Group: the one mercenary force the
+        knowledge base says that state backed that year. The text still has to say who backs
+        whom; this only names the force."""
+        from libya_reader.analysis.descriptors import vocabulary
+
+        words = form.split()
+        if len(words) != 2 or words[1].casefold() not in ("mercenaries", "contractors"):
+            return None
+        state = self.kb.lookup(vocabulary()["demonyms"].get(words[0].casefold(), ""))
+        if state is None or state.kind != "state":
+            return None
+        hired = {
+            f
+            for backing in state.backed
+            if backing.covers(self.year)
+            for f in backing.factions
+            if (e := self.kb.get(f)) is not None and e.type == "mercenary" and e.active(self.year)
+        }
+        if len(hired) > 1:  # no year to choose by: the force this article names
+            hired = {f for f in hired if named[f]}
+        return hired.pop() if len(hired) == 1 else None
 
     def _ner_group(self, c: Candidate) -> Group | None:
         if c.place_hint or c.label in ("GPE", "LOC", "FAC"):
@@ -166,6 +197,34 @@ class ArticleGrouper:
             else k
             for k in keys
         ]
+
+    def _resolve_anaphors(
+        self, candidates: list[Candidate], keys: list[str | None]
+    ) -> list[str | None]:
+        """ "The council" is the latest faction named before it that is a council."""
+        from libya_reader.analysis.descriptors import vocabulary
+
+        types = vocabulary()["anaphors"]
+        out = list(keys)
+        for index, candidate in enumerate(candidates):
+            if candidate.kind != "anaphor":
+                continue
+            noun = candidate.label
+            for before in range(index - 1, -1, -1):
+                key = out[before]
+                if key is None or candidates[before].kind == "anaphor":
+                    continue
+                entry = self.kb.get(key)
+                if entry is not None and entry.kind != "faction":
+                    continue
+                if entry is None and not key.startswith("faction:"):
+                    continue
+                names = entry.forms if entry is not None else (candidates[before].text,)
+                last_words = {n.split()[-1].casefold() for n in names if n.split()}
+                if noun in last_words or (entry is not None and entry.type in types[noun]):
+                    out[index] = key
+                    break
+        return out
 
     def _faction_key(self, key: str | None, named: Counter[str | None]) -> str | None:
         if key is None:
@@ -216,7 +275,8 @@ class ArticleGrouper:
             if key in backs:
                 group = Group.BACKER
             elif draft.kb is not None and draft.kb.kind == "state":
-                group = Group.PLACE
+                # an alliance that backs no one here is an organisation, not a location
+                group = Group.ORGANIZATION if draft.kb.type == "alliance" else Group.PLACE
             elif key.startswith("place:") and key in backs:
                 group = Group.BACKER
             folded = draft.name.casefold()

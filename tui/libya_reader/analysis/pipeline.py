@@ -39,24 +39,36 @@ _DATELINE = re.compile(
 
 
 class KnowledgeRuler:
-    """Marks every known actor and place (case-insensitive, with spelling variants).
+    """Marks every known actor and place, with spelling variants.
 
-    Runs before the statistical NER, which keeps these spans and labels the rest. Each span
-    carries the knowledge-base id in `kb_id_`; photo credits and datelines are marked too.
+    Most forms match in any case ("SIRTE" in a dateline); acronyms and short names ("IS",
+    "UN", "FACT", "Amnesty") match only as written, or in capitals, since in other cases
+    they are common words. Runs before the statistical NER, which keeps these spans and
+    labels the rest. Each span carries the knowledge-base id in `kb_id_`; photo credits and
+    datelines are marked too.
     """
 
     def __init__(self, nlp: Language, kb: KnowledgeBase) -> None:
         self.kb = kb
         self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
-        self.capitalised: dict[str, bool] = {}
-        patterns: dict[str, list[Doc]] = {}
+        self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
+        folded: dict[str, list[Doc]] = {}
+        exact: dict[str, list[Doc]] = {}
         for entry in kb.entries.values():
-            forms = sorted(set(surface_variants(entry)))
-            for form in forms:
-                for variant in {form, form.replace("'", "’"), form.replace("’", "'")}:
-                    patterns.setdefault(entry.id, []).append(nlp.make_doc(variant))
-        for entry_id, docs in patterns.items():
+            for form in sorted(set(surface_variants(entry))):
+                if entry.matches_exactly(form):
+                    variants = {form, form.upper()}
+                    target = exact
+                else:
+                    variants = {form}
+                    target = folded
+                for variant in variants:
+                    for quoted in {variant, variant.replace("'", "’"), variant.replace("’", "'")}:
+                        target.setdefault(entry.id, []).append(nlp.make_doc(quoted))
+        for entry_id, docs in folded.items():
             self.matcher.add(entry_id, docs)
+        for entry_id, docs in exact.items():
+            self.exact.add(entry_id, docs)
 
     def __call__(self, doc: Doc) -> Doc:
         spans: list[Span] = []
@@ -65,8 +77,11 @@ class KnowledgeRuler:
             # Lower-case matching finds "Sirte" as "SIRTE"; never let it find a common word.
             if not any(token.text[:1].isupper() for token in span):
                 continue
-            entry_id = doc.vocab.strings[match_id]
-            spans.append(Span(doc, start, end, label=KB_LABEL, kb_id=entry_id))
+            spans.append(Span(doc, start, end, label=KB_LABEL, kb_id=match_id))
+        for match_id, start, end in self.exact(doc):
+            if _in_capitals(doc, start, end):
+                continue
+            spans.append(Span(doc, start, end, label=KB_LABEL, kb_id=match_id))
         spans.extend(self._structure(doc))
         doc.ents = filter_spans([*spans, *doc.ents])
         return doc
@@ -84,6 +99,14 @@ class KnowledgeRuler:
                     span = doc.char_span(*match.span(group), label=label, alignment_mode="contract")
                     if span is not None:
                         yield span
+
+
+def _in_capitals(doc: Doc, start: int, end: int) -> bool:
+    """An all-capital word inside an all-capital line ("THE GNA IS ...") is not an acronym."""
+    if not doc[start:end].text.isupper():
+        return False
+    neighbours = [doc[i] for i in (start - 1, end) if 0 <= i < len(doc)]
+    return any(t.is_alpha and len(t.text) > 1 and t.text.isupper() for t in neighbours)
 
 
 @Language.factory(RULER_NAME)

@@ -54,10 +54,24 @@ class Entry:
     role: str | None = None
     backed: tuple[Backing, ...] = ()
     source: str = ""
+    case_sensitive: tuple[str, ...] = ()  # forms that are common words in other cases
 
     @property
     def forms(self) -> tuple[str, ...]:
         return (self.name, *self.aliases)
+
+    def matches_exactly(self, form: str) -> bool:
+        """Match this form only as written: "IS", "UN", "FACT", "AP" are also "is", "un"...
+
+        All-capital and short forms are acronyms or short names; others are listed in the
+        entry's `case_sensitive`.
+        """
+        letters = [ch for ch in form if ch.isalpha()]
+        return (
+            form in self.case_sensitive
+            or len(form) <= 4
+            or (len(letters) > 0 and all(ch.isupper() for ch in letters))
+        )
 
     def active(self, year: int | None) -> bool:
         start, end = self.period
@@ -83,7 +97,16 @@ class KnowledgeBase:
         return _form_index(self)
 
     def lookup(self, text: str) -> Entry | None:
-        return self.by_form().get(normalise_form(text))
+        """The entry a surface form names; acronyms ("IS", "UN") only in their own case."""
+        entry = self.by_form().get(normalise_form(text))
+        if entry is None:
+            return None
+        wanted = normalise_form(text)
+        for form in surface_variants(entry):
+            exact = normalise_form(form) == wanted and entry.matches_exactly(form)
+            if exact and text.strip() not in (form, form.upper()):
+                return None
+        return entry
 
     def factions_for(self, side: str, role: str, year: int | None) -> list[Entry]:
         """Factions of a side in a role (government, forces, parliament), active ones first."""
@@ -173,6 +196,12 @@ def parse_entry(data: Any, where: str) -> Entry:
             raise KnowledgeError(f"{where}: a place needs numeric lat and lon")
         if not (-90 <= lat <= 90 and -180 <= lon <= 180):
             raise KnowledgeError(f"{where}: lat/lon out of range")
+    exact = data.get("case_sensitive", [])
+    if not isinstance(exact, list) or not all(isinstance(a, str) for a in exact):
+        raise KnowledgeError(f"{where}: case_sensitive must be a list of strings")
+    for form in exact:
+        if form not in (data["name"], *aliases):
+            raise KnowledgeError(f"{where}: case_sensitive form {form!r} is not a name or alias")
     backed = []
     for number, item in enumerate(data.get("backed", []) or []):
         spot = f"{where}: backed[{number}]"
@@ -204,6 +233,7 @@ def parse_entry(data: Any, where: str) -> Entry:
         role=data.get("role"),
         backed=tuple(backed),
         source=str(data.get("source", "")),
+        case_sensitive=tuple(exact),
     )
 
 
