@@ -8,14 +8,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from libya_reader import __version__
-from libya_reader.articles import (
-    ARTICLE_SUFFIXES,
-    Article,
-    ArticleError,
-    load_article,
-    load_stream,
-    seed_articles,
-)
+from libya_reader.articles import ArticleError, load_article, seed_articles
+from libya_reader.sources import collect, load_one
 
 PROG = "libya-reader"
 COMMANDS = ("entities", "eval")
@@ -34,7 +28,7 @@ def _reader_parser() -> argparse.ArgumentParser:
         "'libya-reader eval DIR' scores the analysis against gold files.",
     )
     parser.add_argument(
-        "paths", nargs="*", help="article files or folders (.txt, .md); - for stdin"
+        "paths", nargs="*", help="article files or folders (.txt, .md, .html); - for stdin"
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     parser.add_argument("--model", help="spaCy model to use (default: en_core_web_sm)")
@@ -64,31 +58,13 @@ def _eval_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def read_article(path: str) -> Article:
-    return load_stream() if path == "-" else load_article(path)
-
-
-def collect(paths: Sequence[str]) -> list[Article]:
-    """Articles from files and folders; folders are searched recursively."""
-    articles: list[Article] = []
-    for path in paths:
-        if path != "-" and Path(path).is_dir():
-            files = sorted(p for p in Path(path).rglob("*") if p.suffix.lower() in ARTICLE_SUFFIXES)
-            if not files:
-                raise ArticleError(path, "holds no articles (.txt or .md files)")
-            articles.extend(load_article(p) for p in files)
-        else:
-            articles.append(read_article(path))
-    return articles
-
-
 def _run_entities(argv: Sequence[str]) -> int:
     from libya_reader.analysis.analyser import Analyser
     from libya_reader.config import load as load_config
     from libya_reader.export import render
 
     args = _entities_parser().parse_args(argv)
-    article = read_article(args.path)
+    article = load_one(args.path)
     config = load_config()
     for warning in config.warnings:
         print(f"{PROG}: {warning}", file=sys.stderr)
@@ -113,12 +89,22 @@ def _run_reader(argv: Sequence[str]) -> int:
     from libya_reader.config import load as load_config
 
     args = _reader_parser().parse_args(argv)
+    errors: list[ArticleError] = []
+    if args.paths:
+        # One line per bad path, then open the rest; only when nothing is left is it fatal.
+        articles, errors = collect(args.paths)
+        for error in errors:
+            print(f"{PROG}: {error}", file=sys.stderr)
+        if not articles:
+            return 2
+    else:
+        articles = [load_article(p) for p in seed_articles()]
     if not sys.stdout.isatty():
         raise UsageError(
             "standard output is not a terminal; use 'libya-reader entities PATH' for plain output"
         )
-    articles = collect(args.paths) if args.paths else [load_article(p) for p in seed_articles()]
     config = load_config()
+    config.warnings.extend(str(error) for error in errors)  # the app notifies each one
     if args.model:
         config.model = args.model
     from libya_reader.ui import run_reader
