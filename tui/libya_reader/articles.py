@@ -243,9 +243,14 @@ def _first_sentence(paragraph: str) -> str:
     return match.group(1) if match else paragraph
 
 
-def from_text(raw: str, path: str | None = None, title: str | None = None) -> Article:
-    """Build an Article from decoded text: sanitised, its parts and dateline recognised."""
-    name = path or "<text>"
+def from_text(
+    raw: str, path: str | None = None, title: str | None = None, name: str | None = None
+) -> Article:
+    """Build an Article from decoded text: sanitised, its parts and dateline recognised.
+
+    `name` is what errors call the text when it has no path (e.g. "<stdin>").
+    """
+    name = path or name or "<text>"
     text = sanitise(raw)
     if not text.strip():
         raise ArticleError(name, "is empty")
@@ -326,9 +331,9 @@ def _iso_date(value: str | None) -> date | None:
         return None
 
 
-def from_html(data: bytes, path: str | None = None) -> Article:
+def from_html(data: bytes, path: str | None = None, name: str | None = None) -> Article:
     """Reduce an HTML page to its article text (trafilatura), keeping title, date, source."""
-    name = path or "<stdin>"
+    name = path or name or "<html>"
     html = decode(data, name)
     if not html.strip():
         raise ArticleError(name, "is empty")
@@ -356,7 +361,7 @@ def from_html(data: bytes, path: str | None = None) -> Article:
     if not any(len(block.split()) >= MIN_PROSE_WORDS for block in blocks):
         raise ArticleError(name, "no article text found")
     body = "\n\n".join(blocks)
-    article = from_text(body, path=path, title=title)
+    article = from_text(body, path=path, title=title, name=name)
     source = getattr(document, "sitename", None) or getattr(document, "author", None)
     if source:
         article.source = sanitise(source).replace("\n", " ").strip() or article.source
@@ -372,8 +377,8 @@ def parse(data: bytes, name: str, path: str | None, html: bool | None = None) ->
     if html is None:
         html = looks_like_html(data)
     if html:
-        return from_html(data, path=path)
-    return from_text(decode(data, name), path=path)
+        return from_html(data, path=path, name=name)
+    return from_text(decode(data, name), path=path, name=name)
 
 
 def _read_limited(stream: BinaryIO, name: str) -> bytes:

@@ -27,6 +27,13 @@ def load_one(path: str, stdin: BinaryIO | None = None) -> Article:
     """One article from a path or `-`; raises ArticleError (for `entities`, one input)."""
     if path == STDIN:
         return load_stream(stdin)
+    if Path(path).is_dir():
+        found, failed = _from_folder(Path(path))
+        if len(found) == 1 and not failed:
+            return found[0]
+        if not found:
+            raise failed[0]
+        raise ArticleError(path, f"is a folder of {len(found)} articles; give one file")
     return load_article(path)
 
 
