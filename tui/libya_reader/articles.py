@@ -27,7 +27,8 @@ class ArticleError(Exception):
     """An article that cannot be read; the message names the file and the reason."""
 
     def __init__(self, path: str, reason: str) -> None:
-        super().__init__(f"{path}: {reason}")
+        # File names are untrusted too: the message is printed, so it is sanitised.
+        super().__init__(f"{sanitise(path)}: {sanitise(reason)}")
         self.path = path
         self.reason = reason
 
@@ -293,7 +294,8 @@ def from_text(
         source=source,
         dateline=dateline,
         date=latest_date(text),
-        path=path,
+        # shown in the header and exports; a name with control characters must not leak
+        path=sanitise(path) if path else None,
         title_derived=derived,
         parts=parts,
     )
