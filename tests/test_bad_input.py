@@ -7,6 +7,7 @@ on) and the CLI in a subprocess (exit status 2 and exactly one line on stderr).
 from __future__ import annotations
 
 import io
+import itertools
 import os
 import subprocess
 import sys
@@ -18,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from libya_reader import cli
+from libya_reader.analysis.model import Analysis
 from libya_reader.articles import ArticleError, load_article, load_stream
 from libya_reader.sources import collect
 
@@ -349,3 +351,165 @@ def test_reader_with_only_bad_paths_exits_2(tmp_path: Path) -> None:
         f"libya-reader: {tmp_path / 'nope.txt'}: no such file",
         f"libya-reader: {empty}: is empty",
     ]
+
+
+# --- huge input -------------------------------------------------------------------------
+
+SENTENCE = "Turkey backs the Government of National Accord in Tripoli, officials said. "
+
+
+def test_a_10_mb_file_loads(tmp_path: Path) -> None:
+    path = tmp_path / "big.txt"
+    paragraph = SENTENCE * 10 + "\n\n"
+    path.write_text(paragraph * (10_000_000 // len(paragraph) + 1))
+    article = load_article(path)
+    assert len(article.text) > 10_000_000 and len(article.parts) > 10_000
+    assert article.title.startswith("Turkey backs")
+
+
+def test_an_extremely_long_line_loads_and_cuts_into_pieces(tmp_path: Path) -> None:
+    from libya_reader.analysis.analyser import PIECE_CHARS, paragraphs
+
+    path = tmp_path / "line.txt"
+    path.write_text("x" * 3_000_000)  # one "word" of 3 MB: no space to cut at
+    article = load_article(path)
+    assert len(article.title) <= 72
+    pieces = list(paragraphs(article.text))
+    assert all(len(piece) <= PIECE_CHARS for _, piece in pieces)
+    assert "".join(piece for _, piece in pieces) == article.text
+
+
+def test_pieces_of_a_2_mb_text_map_back_exactly() -> None:
+    from libya_reader.analysis.analyser import PIECE_CHARS, paragraphs
+
+    run_on = "Tripoli Sirte Misrata Government of National Accord " * 40_000  # no sentence end
+    text = (SENTENCE * 200 + "\n\n" + run_on).strip()
+    assert len(text) > 2_000_000
+    pieces = list(paragraphs(text))
+    covered = 0
+    for offset, piece in pieces:
+        assert len(piece) <= PIECE_CHARS
+        assert text[offset : offset + len(piece)] == piece
+        assert offset >= covered  # in order, never overlapping
+        covered = offset + len(piece)
+    # cut at spaces: no word (so no name) is split between two pieces
+    for offset, piece in pieces[:-1]:
+        end = offset + len(piece)
+        assert text[end - 1].isspace() or text[end].isspace()
+    non_space = sum(not ch.isspace() for ch in text)
+    assert sum(sum(not ch.isspace() for ch in piece) for _, piece in pieces) == non_space
+
+
+@pytest.mark.parametrize(
+    "filler",
+    [
+        pytest.param(
+            "Officials met on Monday and talked for a long time about it. ", id="sentences"
+        ),
+        pytest.param("officials met on monday and talked for a long time about it ", id="run-on"),
+    ],
+)
+def test_offsets_stay_right_right_after_a_cut(
+    analyser,  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch,
+    filler: str,
+) -> None:
+    from libya_reader.analysis import analyser as analyser_module
+
+    # A limit just past the filler puts the first cut immediately before "Tripoli".
+    monkeypatch.setattr(analyser_module, "PIECE_CHARS", len(filler) + 5)
+    text, expected = "", []
+    for _ in range(4):
+        text += filler
+        expected.append(len(text))
+        text += "Tripoli was calm" + (". " if filler.endswith(". ") else " ")
+    pieces = list(analyser_module.paragraphs(text, len(filler) + 5))
+    starts = {offset + len(piece) - len(piece.lstrip()) for offset, piece in pieces}
+    assert expected[0] in starts, "a Tripoli must open a piece"
+    analysis = analyser.analyse(text)
+    tripoli = analysis.find("Tripoli")
+    assert tripoli is not None
+    assert [m.start for m in tripoli.mentions] == expected
+    for entity in analysis.entities:
+        for mention in entity.mentions:
+            assert text[mention.start : mention.end] == mention.text
+
+
+def test_text_longer_than_spacy_max_length(analyser) -> None:  # type: ignore[no-untyped-def]
+    nlp = analyser.pipeline.nlp
+    saved = nlp.max_length
+    nlp.max_length = 5_000  # what spaCy would refuse in one doc
+    try:
+        text = (SENTENCE * 200).strip()  # 15,000 chars in one paragraph
+        assert len(text) > nlp.max_length
+        analysis = analyser.analyse(text)
+    finally:
+        nlp.max_length = saved
+    turkey = analysis.find("Turkey")
+    assert turkey is not None and len(turkey.mentions) == 200
+    for entity in analysis.entities:
+        for mention in entity.mentions:
+            assert text[mention.start : mention.end] == mention.text
+
+
+def test_one_huge_paragraph_without_sentence_breaks(analyser) -> None:  # type: ignore[no-untyped-def]
+    text = "fighters came from Misrata then Tripoli then Sirte " * 1_000  # 51,000 chars, no "."
+    analysis = analyser.analyse(text)
+    mentions = sorted(m for e in analysis.entities for m in e.mentions)
+    assert mentions, "entities are found in a run-on paragraph"
+    # every piece was analysed: mentions from the first to the last stretch of the text
+    assert mentions[0].start < 1_000 and mentions[-1].end > len(text) - 1_000
+    for before, after in itertools.pairwise(mentions):
+        assert before.end <= after.start
+    assert all(text[m.start : m.end] == m.text for m in mentions)
+
+
+def fifty_thousand() -> tuple[str, Analysis]:
+    from libya_reader.analysis.model import Entity, Group, Mention
+
+    unit = "Tripoli and Sirte. "
+    text = unit * 25_000
+    tripoli = [Mention(i * len(unit), i * len(unit) + 7, "Tripoli") for i in range(25_000)]
+    sirte = [Mention(i * len(unit) + 12, i * len(unit) + 17, "Sirte") for i in range(25_000)]
+    return text, Analysis(
+        entities=[
+            Entity("Tripoli", Group.PLACE, mentions=tripoli),
+            Entity("Sirte", Group.PLACE, mentions=sirte),
+        ]
+    )
+
+
+def test_50000_mentions_export_and_round_trip() -> None:
+    import json
+
+    from libya_reader.articles import from_text
+    from libya_reader.export import FORMATS, render
+
+    text, analysis = fifty_thousand()
+    article = from_text(text)
+    assert sum(len(e.mentions) for e in analysis.entities) == 50_000
+    for fmt in FORMATS:
+        assert render(analysis, article, fmt)
+    data = json.loads(render(analysis, article, "json"))
+    assert Analysis.from_dict(data).to_dict() == analysis.to_dict()
+
+
+async def test_50000_mentions_open_in_the_app() -> None:
+    from libya_reader.articles import from_text
+    from libya_reader.ui.app import ReaderApp
+
+    text, analysis = fifty_thousand()
+    app = ReaderApp([from_text(text)], analyse=lambda _: analysis, save_config=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("right_square_bracket", "n", "N", "G", "g")
+        await pilot.pause()
+        assert app.is_running and app.analysis is analysis
+
+
+def test_2000_real_mentions(analyser) -> None:  # type: ignore[no-untyped-def]
+    text = "Tripoli and Sirte. " * 1_000
+    analysis = analyser.analyse(text)
+    total = sum(len(e.mentions) for e in analysis.entities)
+    assert total >= 2_000

@@ -287,7 +287,8 @@ def from_text(
 
     derived = title is None
     if title is None:
-        title = _short_title(_first_sentence(lead or text.strip()))
+        # a title needs 72 chars; never scan a megabyte-long first paragraph for it
+        title = _short_title(_first_sentence((lead or text.strip())[: TITLE_WIDTH * 20]))
     return Article(
         text=text,
         title=sanitise(title).replace("\n", " ").strip(),
