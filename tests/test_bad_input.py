@@ -513,3 +513,154 @@ def test_2000_real_mentions(analyser) -> None:  # type: ignore[no-untyped-def]
     analysis = analyser.analyse(text)
     total = sum(len(e.mentions) for e in analysis.entities)
     assert total >= 2_000
+
+
+# --- configuration ------------------------------------------------------------------------
+
+
+def write_config(text: str) -> Path:
+    from libya_reader import paths
+
+    path = paths.config_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        pytest.param('theme = "nord"\nmodel = \n', 2, id="missing value"),
+        pytest.param('theme = "nord\n', 1, id="unclosed string"),
+        pytest.param('show_panel = true\n\n[ui\ntheme = "x"\n', 3, id="broken table"),
+        pytest.param('theme = "a"\ntheme = "b"\n', 2, id="duplicate key"),
+    ],
+)
+def test_config_syntax_error_names_file_and_line(text: str, line: int) -> None:
+    from libya_reader import config
+
+    path = write_config(text)
+    loaded = config.load()
+    assert loaded == config.Config()  # defaults, all of them
+    assert len(loaded.warnings) == 1
+    warning = loaded.warnings[0]
+    assert warning.startswith(f"{path}: ") and f"line {line}" in warning
+    assert "\n" not in warning
+
+
+def test_config_unknown_keys_name_their_line() -> None:
+    from libya_reader import config
+
+    path = write_config('# mine\nthemes = "x"\ntheme = "nord"\n\n[colours]\nred = 1\n')
+    loaded = config.load()
+    assert loaded.theme == "nord"  # the good keys still count
+    assert loaded.warnings == [
+        f"{path}: line 2: unknown key 'themes'",
+        f"{path}: line 5: unknown key 'colours'",
+    ]
+
+
+def test_cli_warns_about_a_broken_config_and_runs_with_defaults(tmp_path: Path) -> None:
+    path = write_config("theme = \n")
+    article = tmp_path / "a.txt"
+    article.write_text(GOOD)
+    result = run_cli("entities", str(article), "--format", "text")
+    assert result.returncode == 0
+    lines = result.stderr.decode().strip().splitlines()
+    assert len(lines) == 1 and str(path) in lines[0] and "line 1" in lines[0]
+
+
+def test_config_save_keeps_the_users_comments_and_keys() -> None:
+    from libya_reader import config
+
+    path = write_config('# my settings\ntheme = "nord"  # dark\nfuture_option = 3\n\n[ui]\nx = 1\n')
+    config.save(config.Config(theme="textual-light", model="en_core_web_md"))
+    text = path.read_text()
+    assert "# my settings" in text and "future_option = 3" in text and "[ui]\nx = 1" in text
+    loaded = config.load()
+    assert loaded.theme == "textual-light" and loaded.model == "en_core_web_md"
+
+
+def test_config_save_refuses_to_overwrite_a_broken_file() -> None:
+    from libya_reader import config
+
+    path = write_config('theme = "nord\n# a long comment the user wrote\n')
+    before = path.read_bytes()
+    with pytest.raises(config.ConfigError, match="not saved") as caught:
+        config.save(config.Config(theme="textual-light"))
+    assert str(path) in str(caught.value)
+    assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("where", "error"),
+    [
+        pytest.param("os.fsync", OSError(28, "No space left on device"), id="full disk"),
+        pytest.param("os.replace", OSError(30, "Read-only file system"), id="read-only"),
+    ],
+)
+def test_a_failed_config_save_leaves_the_old_file(
+    monkeypatch: pytest.MonkeyPatch, where: str, error: OSError
+) -> None:
+    from libya_reader import config
+
+    path = write_config('theme = "nord"\n')
+    before = path.read_bytes()
+
+    def fail(*args: object) -> None:
+        raise error
+
+    monkeypatch.setattr(where, fail)
+    with pytest.raises(config.ConfigError) as caught:
+        config.save(config.Config(theme="textual-light"))
+    message = str(caught.value)
+    assert str(path) in message and error.strerror in message and "unchanged" in message
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in path.parent.iterdir()) == ["config.toml"]  # no temporary
+
+
+def test_config_save_into_a_read_only_folder(reader_home: Path) -> None:
+    from libya_reader import config
+
+    path = write_config('theme = "nord"\n')
+    path.parent.chmod(0o555)
+    try:
+        if os.geteuid() == 0 or os.access(path.parent, os.W_OK):
+            pytest.skip("running as root: folder permissions are not enforced")
+        with pytest.raises(config.ConfigError, match="not saved"):
+            config.save(config.Config(theme="textual-light"))
+        assert path.read_text() == 'theme = "nord"\n'
+    finally:
+        path.parent.chmod(0o755)
+
+
+def test_a_symlinked_config_stays_a_link(tmp_path: Path) -> None:
+    from libya_reader import config, paths
+
+    real = tmp_path / "dotfiles" / "libya-reader.toml"
+    real.parent.mkdir()
+    real.write_text('theme = "nord"\n')
+    link = paths.config_file()
+    link.parent.mkdir(parents=True)
+    link.symlink_to(real)
+    config.save(config.Config(theme="textual-light"))
+    assert link.is_symlink() and 'theme = "textual-light"' in real.read_text()
+
+
+async def test_the_app_says_when_it_cannot_save_the_theme() -> None:
+    from libya_reader import paths
+    from libya_reader.articles import from_text
+    from libya_reader.config import Config
+    from libya_reader.ui.app import ReaderApp
+
+    paths.config_file().mkdir(parents=True)  # a folder where the file should be
+    app = ReaderApp(
+        [from_text(GOOD)], analyse=lambda _: Analysis(), config=Config(), save_config=True
+    )
+    async with app.run_test(size=(100, 30)) as pilot:
+        await app.workers.wait_for_complete()
+        app.theme = "textual-light"
+        await pilot.pause()
+        messages = [n.message for n in app._notifications]
+        assert any("Could not save the theme" in m and "config.toml" in m for m in messages)
+        assert app.is_running

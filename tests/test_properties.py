@@ -179,3 +179,16 @@ def test_real_analysis_mentions_are_inside_sorted_and_disjoint(analyser, raw: st
         assert before.end <= after.start, (before, after)
     data = json.loads(render(analysis, article, "json"))
     assert Analysis.from_dict(data).to_dict() == analysis.to_dict()
+
+
+# --- the fuzz target, replayed over its seed corpus -----------------------------------------
+
+
+def test_fuzz_target_over_its_seed_corpus() -> None:
+    import runpy
+
+    from .conftest import ROOT
+
+    target = runpy.run_path(str(ROOT / "fuzz" / "fuzz_loader.py"))  # not run as __main__
+    corpus = ROOT / "fuzz" / "corpus"
+    assert target["replay"]([corpus]) == len(list(corpus.iterdir())) >= 10
