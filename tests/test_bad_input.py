@@ -664,3 +664,30 @@ async def test_the_app_says_when_it_cannot_save_the_theme() -> None:
         messages = [n.message for n in app._notifications]
         assert any("Could not save the theme" in m and "config.toml" in m for m in messages)
         assert app.is_running
+
+
+@pytest.mark.parametrize("terminal", [True, False])
+def test_reader_on_stdin_gives_the_keys_back_to_the_terminal(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], terminal: bool
+) -> None:
+    import libya_reader.ui
+
+    calls: list[str] = []
+
+    def reattach() -> None:
+        calls.append("reattach")
+        if not terminal:
+            raise OSError(6, "No such device or address", "/dev/tty")
+
+    monkeypatch.setattr(cli, "reattach_terminal", reattach)
+    monkeypatch.setattr(libya_reader.ui, "run_reader", lambda *_: calls.append("run"))
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(GOOD.encode())))
+    status = cli.main(["-"])
+    if terminal:
+        assert status == 0 and calls == ["reattach", "run"]
+    else:
+        assert status == 2 and calls == ["reattach"]
+        assert capsys.readouterr().err.strip().splitlines() == [
+            "libya-reader: no terminal for the keys; use 'libya-reader entities -'"
+        ]

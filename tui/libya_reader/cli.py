@@ -9,7 +9,7 @@ from pathlib import Path
 
 from libya_reader import __version__
 from libya_reader.articles import ArticleError, load_article, seed_articles
-from libya_reader.sources import collect, load_one
+from libya_reader.sources import STDIN, collect, load_one, reattach_terminal
 
 PROG = "libya-reader"
 COMMANDS = ("entities", "eval")
@@ -103,6 +103,11 @@ def _run_reader(argv: Sequence[str]) -> int:
         raise UsageError(
             "standard output is not a terminal; use 'libya-reader entities PATH' for plain output"
         )
+    if STDIN in args.paths and not sys.stdin.isatty():
+        try:
+            reattach_terminal()  # the keys come from the terminal, not the spent pipe
+        except OSError:
+            raise UsageError("no terminal for the keys; use 'libya-reader entities -'") from None
     config = load_config()
     config.warnings.extend(str(error) for error in errors)  # the app notifies each one
     if args.model:

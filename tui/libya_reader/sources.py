@@ -105,3 +105,16 @@ def collect(
         except ArticleError as exc:
             errors.append(exc)
     return articles, errors
+
+
+def reattach_terminal() -> None:
+    """Point file descriptor 0 back at the terminal once a piped article has been read.
+
+    The app reads its keys from standard input; after `cat x | libya-reader -` that is an
+    empty pipe. Raises OSError when there is no terminal to open.
+    """
+    terminal = os.open("/dev/tty", os.O_RDONLY)
+    try:
+        os.dup2(terminal, 0)
+    finally:
+        os.close(terminal)
