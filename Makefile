@@ -35,3 +35,10 @@ screenshot: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build dist
+
+# A minute of coverage-guided fuzzing of the loader; new inputs go under .venv, not fuzz/corpus.
+.PHONY: fuzz
+fuzz: $(STAMP)
+	$(BIN)/pip install --quiet -c constraints.txt -e ".[fuzz]"
+	mkdir -p $(VENV)/fuzz-corpus
+	$(BIN)/python fuzz/fuzz_loader.py $(VENV)/fuzz-corpus fuzz/corpus -max_total_time=60

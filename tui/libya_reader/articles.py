@@ -8,6 +8,7 @@ can drive the terminal.
 
 from __future__ import annotations
 
+import logging
 import re
 import sys
 from dataclasses import dataclass, field
@@ -16,7 +17,8 @@ from pathlib import Path
 from typing import BinaryIO, Literal
 
 MAX_BYTES = 64 * 1024 * 1024
-ARTICLE_SUFFIXES = (".txt", ".md", ".markdown", ".text")
+ARTICLE_SUFFIXES = (".txt", ".md", ".markdown", ".text", ".html", ".htm")
+HTML_SUFFIXES = (".html", ".htm")
 
 PartKind = Literal["caption", "body", "trailer"]
 
@@ -25,7 +27,8 @@ class ArticleError(Exception):
     """An article that cannot be read; the message names the file and the reason."""
 
     def __init__(self, path: str, reason: str) -> None:
-        super().__init__(f"{path}: {reason}")
+        # File names are untrusted too: the message is printed, so it is sanitised.
+        super().__init__(f"{sanitise(path)}: {sanitise(reason)}")
         self.path = path
         self.reason = reason
 
@@ -78,18 +81,49 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
 _UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]+")
 
 
+_TEXT_CONTROLS = frozenset(b"\t\n\r\x0c\x1b")
+
+
+def _looks_binary(sample: bytes) -> bool:
+    """Many NULs or other control bytes: a binary file. One stray NUL in prose is not."""
+    if not sample:
+        return False
+    nuls = sample.count(0)
+    controls = sum(1 for byte in sample if byte < 0x20 and byte not in _TEXT_CONTROLS)
+    return nuls > max(1, len(sample) // 100) or controls > len(sample) // 10
+
+
+def _utf16_without_bom(sample: bytes) -> str | None:
+    """UTF-16 text without a BOM puts a NUL in every other byte of its ASCII letters."""
+    if len(sample) < 4:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    if odd.count(0) > len(odd) * 0.4 and even.count(0) < len(even) * 0.05:
+        return "utf-16-le"
+    if even.count(0) > len(even) * 0.4 and odd.count(0) < len(odd) * 0.05:
+        return "utf-16-be"
+    return None
+
+
 def decode(data: bytes, path: str) -> str:
-    """Bytes to text: BOMs honoured, UTF-8 preferred, Windows-1252 as the fallback."""
+    """Bytes to text: BOMs honoured, UTF-8 preferred, Windows-1252 as the fallback.
+
+    Text is decoded, never rejected, for its encoding: bad bytes become U+FFFD so the rest
+    of the article survives. Only files that are not text at all are refused.
+    """
     for bom, codec in _BOMS:
         if data.startswith(bom):
-            try:
-                return data.decode(codec)
-            except UnicodeDecodeError as exc:
-                raise ArticleError(path, f"not valid {codec} text ({exc.reason})") from None
+            # errors="replace": a stream cut short mid-character still gives its text
+            return data.decode(codec, errors="replace")
     for magic, what in _MAGIC:
         if data.startswith(magic):
             raise ArticleError(path, f"is {what}, not an article")
-    if b"\x00" in data[:8192]:
+    sample = data[:8192]
+    if b"\x00" in sample:
+        codec = _utf16_without_bom(sample)
+        if codec is not None:
+            return data.decode(codec, errors="replace")
+    if _looks_binary(sample):
         raise ArticleError(path, "is a binary file, not an article")
     try:
         return data.decode("utf-8")
@@ -118,16 +152,23 @@ def _stand_in(code: int) -> str:
     return "\ufffd"
 
 
+_SURROGATES = range(0xD800, 0xE000)  # lone ones cannot be written to a terminal or file
 _TRANSLATE: dict[int, str] = {
     code: _stand_in(code)
-    for code in [*range(0x20), 0x7F, *range(0x80, 0xA0), *_BIDI]
+    for code in [*range(0x20), 0x7F, *range(0x80, 0xA0), *_BIDI, *_SURROGATES]
     if code not in (0x0A,)
 }
 _TRANSLATE[0x09] = " "  # a tab is layout, not a threat; one space keeps offsets
+_TRANSLATE[0x2029] = "\n"  # the paragraph separator is a line break, one for one
 
 
 def sanitise(text: str) -> str:
-    """Normalise line endings, then replace every control character one for one."""
+    """Normalise line endings, then replace every control character one for one.
+
+    After this no character below U+0020 but the newline, no DEL, no C1 control (so no
+    ESC, CSI, OSC or ST of any kind), no bidi override or isolate and no lone surrogate is
+    left. Stand-ins are visible, so the reader sees that something was there.
+    """
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n")
     return text.translate(_TRANSLATE)
 
@@ -135,7 +176,9 @@ def sanitise(text: str) -> str:
 # --- structure ------------------------------------------------------------------------
 
 _CAPTION = re.compile(
-    r"^\s*(FILE\s*[-–—]|In this (?:\w+ )*photo)|\((?:AP|AFP|Reuters)(?: Photo)?/[^)]*\)\s*$",
+    # bounded [^)]: an unclosed "(AP/" must not make the search quadratic
+    r"^\s*(FILE\s*[-–—]|In this (?:\w+ )*photo)"
+    r"|\((?:AP|AFP|Reuters)(?: Photo)?/[^)]{0,200}\)\s*$",
     re.IGNORECASE,
 )
 _TRAILER = re.compile(
@@ -201,9 +244,14 @@ def _first_sentence(paragraph: str) -> str:
     return match.group(1) if match else paragraph
 
 
-def from_text(raw: str, path: str | None = None, title: str | None = None) -> Article:
-    """Build an Article from decoded text: sanitised, its parts and dateline recognised."""
-    name = path or "<text>"
+def from_text(
+    raw: str, path: str | None = None, title: str | None = None, name: str | None = None
+) -> Article:
+    """Build an Article from decoded text: sanitised, its parts and dateline recognised.
+
+    `name` is what errors call the text when it has no path (e.g. "<stdin>").
+    """
+    name = path or name or "<text>"
     text = sanitise(raw)
     if not text.strip():
         raise ArticleError(name, "is empty")
@@ -239,17 +287,108 @@ def from_text(raw: str, path: str | None = None, title: str | None = None) -> Ar
 
     derived = title is None
     if title is None:
-        title = _short_title(_first_sentence(lead or text.strip()))
+        # a title needs 72 chars; never scan a megabyte-long first paragraph for it
+        title = _short_title(_first_sentence((lead or text.strip())[: TITLE_WIDTH * 20]))
     return Article(
         text=text,
         title=sanitise(title).replace("\n", " ").strip(),
         source=source,
         dateline=dateline,
         date=latest_date(text),
-        path=path,
+        # shown in the header and exports; a name with control characters must not leak
+        path=sanitise(path) if path else None,
         title_derived=derived,
         parts=parts,
     )
+
+
+# --- HTML -----------------------------------------------------------------------------
+
+_HTML_START = re.compile(
+    rb"\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S
+)
+MIN_PROSE_WORDS = 6  # menus and link lists are shorter; any sentence of an article is longer
+_HTML_LOGGERS = ("trafilatura", "htmldate", "courlan", "justext", "charset_normalizer")
+
+
+def looks_like_html(data: bytes) -> bool:
+    """Standard input has no suffix: an HTML page announces itself in its first bytes."""
+    return _HTML_START.match(data[:4096].lstrip(b"\xef\xbb\xbf")) is not None
+
+
+def _quiet_html_loggers() -> None:
+    # The extractors log "discarding data" and the like; with no handler configured Python
+    # would print those to stderr, and the CLI promises one line per bad file.
+    for name in _HTML_LOGGERS:
+        logger = logging.getLogger(name)
+        logger.addHandler(logging.NullHandler())
+        logger.propagate = False
+
+
+def _iso_date(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def from_html(data: bytes, path: str | None = None, name: str | None = None) -> Article:
+    """Reduce an HTML page to its article text (trafilatura), keeping title, date, source."""
+    name = path or name or "<html>"
+    html = decode(data, name)
+    if not html.strip():
+        raise ArticleError(name, "is empty")
+    from trafilatura import bare_extraction  # slow to import; only HTML needs it
+
+    _quiet_html_loggers()
+    try:
+        # favor_precision: a portal of links and teasers yields nothing rather than its menus
+        document = bare_extraction(
+            html,
+            with_metadata=True,
+            favor_precision=True,
+            include_comments=False,
+            include_images=False,
+        )
+    except Exception as exc:  # a third-party parser on hostile input: any failure is bad input
+        raise ArticleError(name, f"could not be read as HTML ({type(exc).__name__})") from None
+    text = getattr(document, "text", None) or ""
+    title = (getattr(document, "title", None) or "").strip() or None
+    # One block per line from the extractor; the reader's paragraphs are blank-line separated.
+    blocks = [line.strip() for line in text.split("\n")]
+    blocks = [block for block in blocks if block]
+    if blocks and title and blocks[0] == title:
+        blocks = blocks[1:]  # the page's <h1> repeats the title shown in the header
+    if not any(len(block.split()) >= MIN_PROSE_WORDS for block in blocks):
+        raise ArticleError(name, "no article text found")
+    body = "\n\n".join(blocks)
+    article = from_text(body, path=path, title=title, name=name)
+    source = getattr(document, "sitename", None) or getattr(document, "author", None)
+    if source:
+        article.source = sanitise(source).replace("\n", " ").strip() or article.source
+    article.date = _iso_date(getattr(document, "date", None)) or article.date
+    return article
+
+
+# --- files and streams ------------------------------------------------------------------
+
+
+def parse(data: bytes, name: str, path: str | None, html: bool | None = None) -> Article:
+    """Bytes of one article to an Article; `html=None` decides from the first bytes."""
+    if html is None:
+        html = looks_like_html(data)
+    if html:
+        return from_html(data, path=path, name=name)
+    return from_text(decode(data, name), path=path, name=name)
+
+
+def _read_limited(stream: BinaryIO, name: str) -> bytes:
+    data = stream.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise ArticleError(name, f"is too large (the limit is {MAX_BYTES // 1_048_576} MB)")
+    return data
 
 
 def load_article(path: str | Path) -> Article:
@@ -263,27 +402,25 @@ def load_article(path: str | Path) -> Article:
             raise ArticleError(name, "no such file")
         if p.is_dir():
             raise ArticleError(name, "is a directory, not an article")
-        size = p.stat().st_size
-        if size > MAX_BYTES:
-            raise ArticleError(name, f"is too large ({size // 1_048_576} MB; the limit is 64 MB)")
-        data = p.read_bytes()
+        # Read with a limit rather than trusting st_size: pipes and /dev/stdin report 0.
+        with p.open("rb") as stream:
+            data = _read_limited(stream, name)
     except PermissionError:
         raise ArticleError(name, "permission denied") from None
     except OSError as exc:
         raise ArticleError(name, exc.strerror or str(exc)) from None
-    return from_text(decode(data, name), path=name)
+    html = True if p.suffix.lower() in HTML_SUFFIXES else None
+    return parse(data, name, name, html=html)
 
 
 def load_stream(stream: BinaryIO | None = None, name: str = "<stdin>") -> Article:
     """Read an article from a byte stream (standard input by default)."""
     source = stream if stream is not None else sys.stdin.buffer
     try:
-        data = source.read(MAX_BYTES + 1)
+        data = _read_limited(source, name)
     except OSError as exc:
         raise ArticleError(name, exc.strerror or str(exc)) from None
-    if len(data) > MAX_BYTES:
-        raise ArticleError(name, "is too large (the limit is 64 MB)")
-    return from_text(decode(data, name), path=None if name == "<stdin>" else name)
+    return parse(data, name, None if name == "<stdin>" else name)
 
 
 def seed_articles() -> list[Path]:

@@ -8,15 +8,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from libya_reader import __version__
-from libya_reader.articles import (
-    ARTICLE_SUFFIXES,
-    Article,
-    ArticleError,
-    load_article,
-    load_stream,
-    seed_articles,
-)
+from libya_reader.articles import Article, ArticleError, load_article, seed_articles
 from libya_reader.library import Library, LibraryError
+from libya_reader.sources import STDIN, collect, load_one, reattach_terminal
 
 PROG = "libya-reader"
 COMMANDS = ("entities", "add", "search", "eval")
@@ -37,7 +31,7 @@ def _reader_parser() -> argparse.ArgumentParser:
         "'libya-reader eval DIR' scores the analysis against gold files.",
     )
     parser.add_argument(
-        "paths", nargs="*", help="article files or folders (.txt, .md); - for stdin"
+        "paths", nargs="*", help="article files or folders (.txt, .md, .html); - for stdin"
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     parser.add_argument("--model", help="spaCy model to use (default: en_core_web_sm)")
@@ -70,24 +64,6 @@ def _eval_parser() -> argparse.ArgumentParser:
     parser.add_argument("--model", help="spaCy model to use")
     parser.add_argument("--no-baseline", action="store_true", help="skip plain spaCy NER")
     return parser
-
-
-def read_article(path: str) -> Article:
-    return load_stream() if path == "-" else load_article(path)
-
-
-def collect(paths: Sequence[str]) -> list[Article]:
-    """Articles from files and folders; folders are searched recursively."""
-    articles: list[Article] = []
-    for path in paths:
-        if path != "-" and Path(path).is_dir():
-            files = sorted(p for p in Path(path).rglob("*") if p.suffix.lower() in ARTICLE_SUFFIXES)
-            if not files:
-                raise ArticleError(path, "holds no articles (.txt or .md files)")
-            articles.extend(load_article(p) for p in files)
-        else:
-            articles.append(read_article(path))
-    return articles
 
 
 def _add_parser() -> argparse.ArgumentParser:
@@ -152,7 +128,7 @@ def _run_entities(argv: Sequence[str]) -> int:
     from libya_reader.library import text_sha
 
     args = _entities_parser().parse_args(argv)
-    article = _library_article(args.path) or read_article(args.path)
+    article = _library_article(args.path) or load_one(args.path)
     config = load_config()
     for warning in config.warnings:
         print(f"{PROG}: {warning}", file=sys.stderr)
@@ -189,7 +165,12 @@ def _run_add(argv: Sequence[str]) -> int:
     args = _add_parser().parse_args(argv)
     if args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
-    articles = collect(args.paths)
+    # A bad file is one line on stderr and the import goes on with the others.
+    articles, errors = collect(args.paths)
+    for error in errors:
+        print(f"{PROG}: {error}", file=sys.stderr)
+    if not articles:
+        return 2
     config = load_config()
     for warning in config.warnings:
         print(f"{PROG}: {warning}", file=sys.stderr)
@@ -212,7 +193,7 @@ def _run_add(argv: Sequence[str]) -> int:
         print(result.summary())
         return 130
     print(result.summary())
-    return 0
+    return 2 if errors else 0
 
 
 def _run_search(argv: Sequence[str]) -> int:
@@ -246,11 +227,27 @@ def _run_reader(argv: Sequence[str]) -> int:
     from libya_reader.config import load as load_config
 
     args = _reader_parser().parse_args(argv)
+    errors: list[ArticleError] = []
+    if args.paths:
+        # One line per bad path, then open the rest; only when nothing is left is it fatal.
+        articles, errors = collect(args.paths)
+        for error in errors:
+            print(f"{PROG}: {error}", file=sys.stderr)
+        if not articles:
+            return 2
+    elif not args.library:
+        articles = [load_article(p) for p in seed_articles()]
     if not sys.stdout.isatty():
         raise UsageError(
             "standard output is not a terminal; use 'libya-reader entities PATH' for plain output"
         )
+    if STDIN in args.paths and not sys.stdin.isatty():
+        try:
+            reattach_terminal()  # the keys come from the terminal, not the spent pipe
+        except OSError:
+            raise UsageError("no terminal for the keys; use 'libya-reader entities -'") from None
     config = load_config()
+    config.warnings.extend(str(error) for error in errors)  # the app notifies each one
     if args.model:
         config.model = args.model
     try:
@@ -261,11 +258,8 @@ def _run_reader(argv: Sequence[str]) -> int:
     if args.library:
         if library is None or not library.count():
             raise UsageError("the library is empty; add articles with 'libya-reader add PATH'")
-        articles = [library.load_article(r) for s in library.articles() if (r := library.get(s.id))]
-    elif args.paths:
-        articles = collect(args.paths)
-    else:
-        articles = [load_article(p) for p in seed_articles()]
+        records = (library.get(summary.id) for summary in library.articles())
+        articles = [library.load_article(record) for record in records if record is not None]
     from libya_reader.ui import run_reader
 
     try:

@@ -17,13 +17,25 @@ PIECE_CHARS = 20_000  # a paragraph longer than this is cut at sentence ends
 _PARAGRAPH = re.compile(r"\S(?:.|\n(?![ \t]*\n))*")
 
 
-def paragraphs(text: str) -> Iterator[tuple[int, str]]:
-    """(offset, text) of each paragraph; long ones cut where a sentence ends."""
+def _cut(chunk: str, limit: int) -> int:
+    """Where to end a piece of at most `limit` chars: a sentence end, else a space."""
+    cut = max(chunk.rfind(". ", 0, limit), chunk.rfind("\n", 0, limit))
+    if cut > 0:
+        return cut + 1
+    # No sentence end (a run-on paragraph): a space at least keeps words, and names, whole.
+    cut = max(chunk.rfind(" ", 0, limit), chunk.rfind("\t", 0, limit))
+    return cut + 1 if cut > 0 else limit
+
+
+def paragraphs(text: str, limit: int = PIECE_CHARS) -> Iterator[tuple[int, str]]:
+    """(offset, text) of each paragraph; long ones cut into pieces of at most `limit`.
+
+    Invariant the analysis relies on: text[offset : offset + len(piece)] == piece.
+    """
     for match in _PARAGRAPH.finditer(text):
         start, chunk = match.start(), match.group()
-        while len(chunk) > PIECE_CHARS:
-            cut = max(chunk.rfind(". ", 0, PIECE_CHARS), chunk.rfind("\n", 0, PIECE_CHARS))
-            cut = cut + 1 if cut > 0 else PIECE_CHARS
+        while len(chunk) > limit:
+            cut = _cut(chunk, limit)
             yield start, chunk[:cut]
             start, chunk = start + cut, chunk[cut:]
         if chunk.strip():
@@ -76,7 +88,9 @@ class Analyser:
         kb = load_knowledge()
         found = latest_date(text)
         year = found.year if found else None
-        pieces = list(paragraphs(text))
+        # spaCy refuses a doc over nlp.max_length; pieces stay below it whatever it is set to
+        limit = min(PIECE_CHARS, pipeline.nlp.max_length)
+        pieces = list(paragraphs(text, limit))
         docs = pipeline.nlp.pipe((piece for _, piece in pieces), batch_size=16)
         read = []
         step = first_step or len(pieces)
