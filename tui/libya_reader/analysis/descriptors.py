@@ -242,3 +242,135 @@ def find_definite_references(doc: Doc) -> list[tuple[int, int]]:
         if det.lower_ == "the" and det.dep_ == "det" and children == [det]:
             spans.append((det.i, token.i + 1))
     return spans
+
+
+# Arabic words that begin place names: a well (Bir), a gate (Bab), a valley (Wadi), a cape
+# (Ras), a spring (Ain), a castle (Qasr), a shrine (Sidi), a mountain (Jebel, Jabal).
+TOPONYM_HEADS = frozenset(
+    ["Bir", "Bab", "Wadi", "Ras", "Ain", "Qasr", "Sidi", "Jebel", "Jabal", "Hassi", "Souq"]
+)
+_NAME_LINKS = frozenset({"al", "el", "-", "bin", "ben", "umm", "abu", "des", "de", "du", "of"})
+# Nouns that make a named thing a place: "Abu Salim hospital", "Ouagadougou conference center".
+FACILITY_NOUNS = frozenset(
+    [
+        "hospital",
+        "airport",
+        "center",
+        "centre",
+        "prison",
+        "terminal",
+        "mosque",
+        "hotel",
+        "stadium",
+        "university",
+        "square",
+        "bridge",
+        "junction",
+        "refinery",
+        "barracks",
+        "compound",
+        "complex",
+        "palace",
+        "camp",
+        "port",
+        "base",
+        "field",
+        "crossing",
+    ]
+)
+# What a name stands before when it is a weapon: "Pantsir systems", "Wing Loong drones".
+WEAPON_NOUNS = frozenset(
+    [
+        "system",
+        "systems",
+        "missile",
+        "missiles",
+        "jet",
+        "jets",
+        "drone",
+        "drones",
+        "launcher",
+        "launchers",
+        "rocket",
+        "rockets",
+        "tank",
+        "tanks",
+        "aircraft",
+        "helicopter",
+        "helicopters",
+        "howitzer",
+        "howitzers",
+        "defence",
+        "defense",
+        "rifles",
+        "warplanes",
+    ]
+)
+
+
+def _name_run(doc: Doc, start: int) -> int:
+    """End of a name that starts at `start`: capitalised words and the links between them."""
+    end = start
+    i = start
+    while i < len(doc):
+        token = doc[i]
+        if token.is_title or (token.is_upper and token.is_alpha) or (token.like_num and i > start):
+            end = i + 1
+        elif token.lower_ not in _NAME_LINKS or i + 1 >= len(doc):
+            break
+        i += 1
+    return end
+
+
+def find_place_shapes(doc: Doc) -> list[tuple[int, int]]:
+    """Places by their shape: "Bir Tuwaila", "Bab bin Ghashir", "District 3",
+    "Abu Salim hospital", "Tripoli's international airport"."""
+    spans = []
+    for token in doc:
+        if token.text in TOPONYM_HEADS and token.i + 1 < len(doc):
+            end = _name_run(doc, token.i + 1)
+            if end > token.i + 1:
+                spans.append((token.i, end))
+        elif token.text in ("District", "Zone", "Sector") and token.i + 1 < len(doc):
+            if doc[token.i + 1].like_num:
+                spans.append((token.i, token.i + 2))
+        elif token.lower_ in FACILITY_NOUNS and token.pos_ == "NOUN" and token.i > 0:
+            start = _facility_start(doc, token)
+            if start is not None:
+                spans.append((start, token.i + 1))
+    return spans
+
+
+def _facility_start(doc: Doc, noun: Token) -> int | None:
+    """Where the name before a facility noun begins, if a proper name is there."""
+    i = noun.i
+    while i > 0 and doc[i - 1].dep_ in ("compound", "amod") and doc[i - 1].is_lower:
+        i -= 1  # "international", "conference", "air"
+    if i > 1 and i < noun.i and doc[i - 1].dep_ == "case":
+        i -= 1  # "Tripoli's international airport"; a bare "Misrata's port" is the city's
+    first = i
+    while first > 0:
+        before = doc[first - 1]
+        if before.pos_ == "PROPN" and before.is_title:
+            first -= 1
+        else:
+            # the "al-" in "Brak al-Shati air base", as names run forwards
+            j = first - 1
+            while j > 0 and doc[j].lower_ in _NAME_LINKS:
+                j -= 1
+            if j == first - 1 or not doc[j].is_title:
+                break
+            first = j
+    if first == i or doc[first].head.i < first or doc[first].head.i > noun.i:
+        return None  # no name, or the name belongs to something else
+    return first
+
+
+def names_a_weapon(doc: Doc, start: int, end: int) -> bool:
+    """The span modifies a weapon noun: "Pantsir air defence system"."""
+    token = doc[end - 1]
+    while token.dep_ == "compound" and token.head is not token:
+        token = token.head
+        if token.lower_ in WEAPON_NOUNS:
+            return True
+    return False

@@ -125,6 +125,8 @@ class ArticleGrouper:
             return hired or f"faction:{normalise_form(form)}"
         if c.kind == "unit":
             return f"faction:{normalise_form(form)}"
+        if c.kind == "place":
+            return f"place:{normalise_form(form)}"
         group = self._ner_group(c)
         return f"{group}:{normalise_form(form)}" if group else None
 
