@@ -188,17 +188,25 @@ class ArticleGrouper:
     def _merge_surnames(
         self, candidates: list[Candidate], keys: list[str | None]
     ) -> list[str | None]:
-        """An unknown person named by surname alone is the fuller name the article gives."""
-        full: dict[str, str] = {}
+        """A person named by surname alone is the fuller name the article gives.
+
+        "Bin Ghuzeil" is "Akram Bin Ghuzeil"; a surname the model took for an organisation
+        ("Bel-Khair said") is the person too. A surname two people share stays apart.
+        """
+        full: dict[str, set[str]] = {}
         for key in keys:
             if key and key.startswith("person:") and " " in key:
-                full.setdefault(key.rsplit(" ", 1)[-1], key)
-        return [
-            full.get(k.removeprefix("person:"), k)
-            if k and k.startswith("person:") and " " not in k
-            else k
-            for k in keys
-        ]
+                words = key.removeprefix("person:").split()
+                for cut in range(1, len(words)):
+                    full.setdefault(" ".join(words[cut:]), set()).add(key)
+
+        def merged(key: str | None) -> str | None:
+            if not key or not key.startswith(("person:", "organization:")):
+                return key
+            owners = full.get(key.split(":", 1)[1], set()) - {key}
+            return owners.pop() if len(owners) == 1 else key
+
+        return [merged(k) for k in keys]
 
     def _resolve_anaphors(
         self, candidates: list[Candidate], keys: list[str | None]

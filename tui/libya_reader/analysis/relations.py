@@ -274,6 +274,11 @@ def _subjects(verb: Token) -> list[Token]:
     for child in verb.children:
         if child.dep_ in ("nsubj", "nsubjpass"):
             return _resolved(_with_conjuncts(child))
+    # "accuse A of arming X": the one accused is the one said to act
+    if verb.dep_ == "pcomp" and verb.head.lower_ == "of" and verb.head.head.pos_ == "VERB":
+        accused = [c for c in verb.head.head.children if c.dep_ == "dobj"]
+        if accused:
+            return _resolved(_with_conjuncts(accused[0]))
     # "..., sending drones to X": the subject is the governing verb's
     if verb.dep_ in ("advcl", "xcomp", "conj", "acl") and verb.head is not verb:
         return _subjects(verb.head)
