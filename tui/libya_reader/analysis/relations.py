@@ -429,11 +429,19 @@ def _supply_verb(verb: Token) -> Iterator[tuple[Token, Token]]:
     ]
     recipients += [c for c in verb.children if c.dep_ == "dative" and c.lower_ != "to"]
     objects = [c for c in verb.children if c.dep_ == "dobj"]
+    if any(_not_backing(o) for o in objects):
+        return  # "sent humanitarian aid to": help, not a side taken
     # "A supplied X with drones": with "with", the direct object is who receives.
-    with_prep = any(
-        c.dep_ == "prep" and c.lower_ == "with" for t in [verb, *objects] for c in t.children
-    )
-    if with_prep:
+    given = [
+        g
+        for t in [verb, *objects]
+        for c in t.children
+        if c.dep_ == "prep" and c.lower_ == "with"
+        for g in _objects(c)
+    ]
+    if any(_not_backing(g) for g in given):
+        return
+    if given:
         recipients += _direct_objects(verb)
     recipients = _resolved(recipients)
     if not recipients:
