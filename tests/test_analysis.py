@@ -246,3 +246,13 @@ def test_national_mercenaries_are_the_force_that_state_backed(analyser) -> None:
     )
     wagner = analysis.find("Wagner Group")
     assert wagner is not None and [m.text for m in wagner.mentions] == ["Russian mercenaries"]
+
+
+def test_people_known_by_their_role(analyser) -> None:  # type: ignore[no-untyped-def]
+    analysis = analyser.analyse(
+        "In the town of Wishka, west of Sirte, Ramadan al-Ghirani, the head of the local "
+        "council, said families would return."
+    )
+    person = analysis.find("Ramadan al-Ghirani")
+    assert person is not None and person.group is Group.PERSON
+    assert analysis.find("Wishka") is not None and analysis.find("al-Ghirani") is None

@@ -12,12 +12,14 @@ from typing import Literal
 from spacy.tokens import Doc, Token
 
 from libya_reader.analysis.descriptors import (
+    ROLE_NOUNS,
     SideReference,
     find_definite_references,
     find_fighters,
     find_place_shapes,
     find_side_references,
     find_unit_names,
+    find_unlabelled_people,
     names_a_weapon,
 )
 from libya_reader.analysis.pipeline import KB_LABEL
@@ -119,6 +121,8 @@ def read_paragraph(doc: Doc, base: int, kb: KnowledgeBase, year: int | None) -> 
         add(start, end, "unit")
     for start, end in find_place_shapes(doc):
         add(start, end, "place", label="FAC", place_hint=True)
+    for start, end in find_unlabelled_people(doc):
+        add(start, end, "ner", label="PERSON")
     for start, end in find_definite_references(doc):
         add(start, end, "anaphor", label=doc[end - 1].lower_)
 
@@ -176,6 +180,8 @@ def _spread_place_hints(
         if candidate.kind != "ner" or candidate.label not in ("PERSON", "ORG"):
             continue
         root = doc[candidate.token_range[1] - 1]
+        if any(c.dep_ == "appos" and c.lower_ in ROLE_NOUNS for c in root.children):
+            continue  # "Ramadan al-Ghirani, the head of the council": a person, whatever list
         neighbours = [root.head, *(c for c in root.children if c.dep_ == "conj")]
         if root.dep_ == "conj" or any(c.dep_ == "conj" for c in root.children):
             for other in neighbours:

@@ -374,3 +374,97 @@ def names_a_weapon(doc: Doc, start: int, end: int) -> bool:
         if token.lower_ in WEAPON_NOUNS:
             return True
     return False
+
+
+SPEECH_VERBS = frozenset(["said", "says", "told", "added", "warned", "stated", "insisted"])
+ROLE_NOUNS = frozenset(
+    [
+        "head",
+        "chief",
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "commander",
+        "minister",
+        "envoy",
+        "official",
+        "leader",
+        "director",
+        "president",
+        "elder",
+        "mayor",
+        "governor",
+        "member",
+        "colonel",
+        "general",
+        "researcher",
+        "analyst",
+        "doctor",
+        "coordinator",
+    ]
+)
+
+
+def find_unlabelled_people(doc: Doc) -> list[tuple[int, int]]:
+    """Names the model missed or cut short, known as people by the sentence around them:
+    "Petteri Taalas, the head of ...", "Tamer Ramadan of the ... said", "Salem Abu Zaid,
+    a field commander". Only runs of capitalised words that no other entity claims."""
+    spans = []
+    i = 0
+    while i < len(doc):
+        if not _free_name_word(doc[i]) or doc[i].lower_ in _NAME_LINKS:
+            i += 1
+            continue
+        end = i + 1
+        j = i + 1
+        while j < len(doc) and (_free_name_word(doc[j]) or doc[j].lower_ in ("al", "el", "-")):
+            if _free_name_word(doc[j]) and doc[j].lower_ not in _NAME_LINKS:
+                end = j + 1
+            j += 1
+        names = [t for t in doc[i:end] if t.lower_ not in ("al", "el", "-")]
+        if len(names) >= 2 and _said_of_a_person(doc[end - 1]):
+            spans.append((i, end))
+        i = max(end, i + 1)
+    return spans
+
+
+# Titles before a name are not part of it: "General Stephen Townsend" is Stephen Townsend.
+_TITLE_WORDS = frozenset(
+    [
+        "General",
+        "Gen.",
+        "Colonel",
+        "Col.",
+        "President",
+        "Minister",
+        "Commander",
+        "Prime",
+        "Marshal",
+        "Field",
+        "Sheikh",
+        "Mr.",
+        "Ms.",
+        "Mrs.",
+        "Dr.",
+        "Lt.",
+        "Maj.",
+        "Capt.",
+    ]
+)
+
+
+def _free_name_word(token: Token) -> bool:
+    if not (token.is_title or token.lower_ in ("al", "el", "-")) or token.pos_ != "PROPN":
+        return False
+    if token.text in _TITLE_WORDS:
+        return False
+    return token.ent_type_ in ("", "PERSON", "DATE")  # "Ramadan" is also the month
+
+
+def _said_of_a_person(root: Token) -> bool:
+    head = root.head
+    if root.dep_ == "nsubj" and head.lower_ in SPEECH_VERBS:
+        return True
+    if root.dep_ == "appos" and head.lower_ in ROLE_NOUNS:
+        return True
+    return any(c.dep_ == "appos" and c.lower_ in ROLE_NOUNS for c in root.children)
