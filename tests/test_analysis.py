@@ -256,3 +256,10 @@ def test_people_known_by_their_role(analyser) -> None:  # type: ignore[no-untype
     person = analysis.find("Ramadan al-Ghirani")
     assert person is not None and person.group is Group.PERSON
     assert analysis.find("Wishka") is not None and analysis.find("al-Ghirani") is None
+
+
+def test_fighters_named_by_their_town(analyser) -> None:  # type: ignore[no-untyped-def]
+    analysis = analyser.analyse("Zawiya militiamen said they had captured the checkpoint.")
+    militias = analysis.find("Zawiya militias")
+    assert militias is not None and militias.group is Group.FACTION
+    assert [m.text for m in militias.mentions] == ["Zawiya militiamen"]

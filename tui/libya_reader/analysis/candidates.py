@@ -108,7 +108,7 @@ def read_paragraph(doc: Doc, base: int, kb: KnowledgeBase, year: int | None) -> 
 
     for ref in find_side_references(doc, kb, year):
         add(ref.start, ref.end, "side", side=ref)
-    for start, end in find_fighters(doc):
+    for start, end in find_fighters(doc, kb):
         add(start, end, "fighters")
     for ent in doc.ents:
         if ent.label_ == KB_LABEL:

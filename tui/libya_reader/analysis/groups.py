@@ -121,8 +121,8 @@ class ArticleGrouper:
         if entry is not None:
             return entry.id
         if c.kind == "fighters":
-            hired = self._hired_force(form, named)
-            return hired or f"faction:{normalise_form(form)}"
+            known = self._hired_force(form, named) or self._town_force(form)
+            return known or f"faction:{normalise_form(form)}"
         if c.kind == "unit":
             return f"faction:{normalise_form(form)}"
         if c.kind == "place":
@@ -152,6 +152,22 @@ class ArticleGrouper:
         if len(hired) > 1:  # no year to choose by: the force this article names
             hired = {f for f in hired if named[f]}
         return hired.pop() if len(hired) == 1 else None
+
+    def _town_force(self, form: str) -> str | None:
+        """ "Zawiya militiamen" are the town's militias the knowledge base knows, if one."""
+        words = form.split()
+        town = self.kb.lookup(" ".join(words[:-1])) if len(words) > 1 else None
+        if town is None or town.kind != "place":
+            return None
+        prefixes = {normalise_form(f) + " " for f in town.forms}
+        found = {
+            e.id
+            for e in self.kb.of_kind("faction")
+            if e.type in ("militia", "armed group")
+            for f in e.forms
+            if any(normalise_form(f).startswith(p) for p in prefixes)
+        }
+        return found.pop() if len(found) == 1 else None
 
     def _ner_group(self, c: Candidate) -> Group | None:
         if c.place_hint or c.label in ("GPE", "LOC", "FAC"):
