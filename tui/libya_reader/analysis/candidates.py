@@ -12,18 +12,20 @@ from typing import Literal
 from spacy.tokens import Doc, Token
 
 from libya_reader.analysis.descriptors import (
-    ROLE_NOUNS,
     SideReference,
-    find_definite_references,
     find_fighters,
-    find_place_shapes,
     find_side_references,
     find_unit_names,
-    find_unlabelled_people,
-    names_a_weapon,
 )
 from libya_reader.analysis.pipeline import KB_LABEL
 from libya_reader.analysis.relations import find_relations
+from libya_reader.analysis.shapes import (
+    ROLE_NOUNS,
+    find_definite_references,
+    find_place_shapes,
+    find_unlabelled_people,
+    names_a_weapon,
+)
 from libya_reader.knowledge import KnowledgeBase
 
 CandidateKind = Literal["side", "fighters", "kb", "unit", "ner", "anaphor", "place"]
