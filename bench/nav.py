@@ -77,6 +77,26 @@ async def measure(presses: int, cap: float) -> dict[str, list[float]]:
         view.focus()
         # `g` first, untimed, so that every `G` has the whole article to cross.
         times["G"] = await series("G", before="g")
+
+        # Textual animates page and end scrolls, and pilot.press waits for the animation to
+        # end; also time the first step of the scroll, as a user sees it start.
+        async def first_move(key: str, before: str | None = None) -> float:
+            if before:
+                await pilot.press(before)
+                await pilot.pause()
+            y = view.scroll_y
+            start = time.perf_counter()
+            app.simulate_key(key)
+            while view.scroll_y == y and time.perf_counter() - start < 3:
+                await asyncio.sleep(0.001)
+            took = (time.perf_counter() - start) * 1000
+            await pilot.wait_for_scheduled_animations()
+            return took
+
+        view.focus()
+        await pilot.press("g")
+        times["pagedown: first step"] = [await first_move("pagedown") for _ in range(10)]
+        times["G: first step"] = [await first_move("G", before="g") for _ in range(10)]
         times["_mentions"] = [float(len(analysis.mentions()))]
     return times
 
