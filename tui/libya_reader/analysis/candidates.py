@@ -13,16 +13,22 @@ from spacy.tokens import Doc, Token
 
 from libya_reader.analysis.descriptors import (
     SideReference,
-    find_definite_references,
     find_fighters,
     find_side_references,
     find_unit_names,
 )
 from libya_reader.analysis.pipeline import KB_LABEL
 from libya_reader.analysis.relations import find_relations
+from libya_reader.analysis.shapes import (
+    ROLE_NOUNS,
+    find_definite_references,
+    find_place_shapes,
+    find_unlabelled_people,
+    names_a_weapon,
+)
 from libya_reader.knowledge import KnowledgeBase
 
-CandidateKind = Literal["side", "fighters", "kb", "unit", "ner", "anaphor"]
+CandidateKind = Literal["side", "fighters", "kb", "unit", "ner", "anaphor", "place"]
 NER_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP"})
 PLACE_NOUNS = frozenset(
     [
@@ -77,7 +83,7 @@ def _priority(candidate: Candidate, kb: KnowledgeBase) -> int:
     if candidate.kind == "kb":
         entry = kb.get(candidate.kb_id)
         return 2 if entry is not None and entry.kind in ("faction", "organization", "state") else 4
-    if candidate.kind == "unit":
+    if candidate.kind in ("unit", "place"):
         return 3
     if candidate.kind == "anaphor":
         return 6  # only where nothing else claims the words
@@ -104,15 +110,21 @@ def read_paragraph(doc: Doc, base: int, kb: KnowledgeBase, year: int | None) -> 
 
     for ref in find_side_references(doc, kb, year):
         add(ref.start, ref.end, "side", side=ref)
-    for start, end in find_fighters(doc):
+    for start, end in find_fighters(doc, kb):
         add(start, end, "fighters")
     for ent in doc.ents:
         if ent.label_ == KB_LABEL:
             add(ent.start, ent.end, "kb", kb_id=ent.kb_id_)
         elif ent.label_ in NER_LABELS and ent.label_ != "NORP":
+            if names_a_weapon(doc, ent.start, ent.end):
+                continue
             add(ent.start, ent.end, "ner", label=ent.label_, place_hint=_place_hint(doc, ent.root))
     for start, end in find_unit_names(doc):
         add(start, end, "unit")
+    for start, end in find_place_shapes(doc):
+        add(start, end, "place", label="FAC", place_hint=True)
+    for start, end in find_unlabelled_people(doc):
+        add(start, end, "ner", label="PERSON")
     for start, end in find_definite_references(doc):
         add(start, end, "anaphor", label=doc[end - 1].lower_)
 
@@ -170,6 +182,8 @@ def _spread_place_hints(
         if candidate.kind != "ner" or candidate.label not in ("PERSON", "ORG"):
             continue
         root = doc[candidate.token_range[1] - 1]
+        if any(c.dep_ == "appos" and c.lower_ in ROLE_NOUNS for c in root.children):
+            continue  # "Ramadan al-Ghirani, the head of the council": a person, whatever list
         neighbours = [root.head, *(c for c in root.children if c.dep_ == "conj")]
         if root.dep_ == "conj" or any(c.dep_ == "conj" for c in root.children):
             for other in neighbours:

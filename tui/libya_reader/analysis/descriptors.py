@@ -190,8 +190,8 @@ def find_side_references(doc: Doc, kb: KnowledgeBase, year: int | None) -> list[
     return found
 
 
-def find_fighters(doc: Doc) -> list[tuple[int, int]]:
-    """Foreign fighters named by nationality: "Syrian mercenaries", "Sudanese fighters"."""
+def find_fighters(doc: Doc, kb: KnowledgeBase | None = None) -> list[tuple[int, int]]:
+    """Fighters named by nationality or town: "Syrian mercenaries", "Zawiya militiamen"."""
     nouns = set(vocabulary()["foreign_fighters"])
     demonyms = vocabulary()["demonyms"]
     spans = []
@@ -199,8 +199,21 @@ def find_fighters(doc: Doc) -> list[tuple[int, int]]:
         if token.lower_ not in nouns:
             continue
         for child in token.lefts:
-            if child.dep_ in ("amod", "compound") and child.lower_ in demonyms:
+            if child.dep_ not in ("amod", "compound"):
+                continue
+            if child.lower_ in demonyms:
                 spans.append((child.i, token.i + 1))
+                break
+            ent = _ent_of(doc, child) if kb is not None else None
+            entry = kb.get(ent.kb_id_) if kb is not None and ent is not None else None
+            # the town's name right before the noun
+            if (
+                ent is not None
+                and entry is not None
+                and entry.kind == "place"
+                and ent.end == token.i
+            ):
+                spans.append((ent.start, token.i + 1))
                 break
     return spans
 
@@ -227,18 +240,4 @@ def find_unit_names(doc: Doc) -> list[tuple[int, int]]:
             start += 1
         if token.i - start >= 1:
             spans.append((start, token.i + 1))
-    return spans
-
-
-def find_definite_references(doc: Doc) -> list[tuple[int, int]]:
-    """A bare "the council", "the paramilitary": the faction is decided once the article is read."""
-    nouns = vocabulary()["anaphors"]
-    spans = []
-    for token in doc:
-        if token.lower_ not in nouns or token.tag_ != "NN" or token.i == 0:
-            continue
-        children = list(token.children)
-        det = doc[token.i - 1]
-        if det.lower_ == "the" and det.dep_ == "det" and children == [det]:
-            spans.append((det.i, token.i + 1))
     return spans

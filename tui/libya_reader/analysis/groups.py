@@ -121,10 +121,12 @@ class ArticleGrouper:
         if entry is not None:
             return entry.id
         if c.kind == "fighters":
-            hired = self._hired_force(form, named)
-            return hired or f"faction:{normalise_form(form)}"
+            known = self._hired_force(form, named) or self._town_force(form)
+            return known or f"faction:{normalise_form(form)}"
         if c.kind == "unit":
             return f"faction:{normalise_form(form)}"
+        if c.kind == "place":
+            return f"place:{normalise_form(form)}"
         group = self._ner_group(c)
         return f"{group}:{normalise_form(form)}" if group else None
 
@@ -150,6 +152,22 @@ class ArticleGrouper:
         if len(hired) > 1:  # no year to choose by: the force this article names
             hired = {f for f in hired if named[f]}
         return hired.pop() if len(hired) == 1 else None
+
+    def _town_force(self, form: str) -> str | None:
+        """ "Zawiya militiamen" are the town's militias the knowledge base knows, if one."""
+        words = form.split()
+        town = self.kb.lookup(" ".join(words[:-1])) if len(words) > 1 else None
+        if town is None or town.kind != "place":
+            return None
+        prefixes = {normalise_form(f) + " " for f in town.forms}
+        found = {
+            e.id
+            for e in self.kb.of_kind("faction")
+            if e.type in ("militia", "armed group")
+            for f in e.forms
+            if any(normalise_form(f).startswith(p) for p in prefixes)
+        }
+        return found.pop() if len(found) == 1 else None
 
     def _ner_group(self, c: Candidate) -> Group | None:
         if c.place_hint or c.label in ("GPE", "LOC", "FAC"):
@@ -186,17 +204,25 @@ class ArticleGrouper:
     def _merge_surnames(
         self, candidates: list[Candidate], keys: list[str | None]
     ) -> list[str | None]:
-        """An unknown person named by surname alone is the fuller name the article gives."""
-        full: dict[str, str] = {}
+        """A person named by surname alone is the fuller name the article gives.
+
+        "Bin Ghuzeil" is "Akram Bin Ghuzeil"; a surname the model took for an organisation
+        ("Bel-Khair said") is the person too. A surname two people share stays apart.
+        """
+        full: dict[str, set[str]] = {}
         for key in keys:
             if key and key.startswith("person:") and " " in key:
-                full.setdefault(key.rsplit(" ", 1)[-1], key)
-        return [
-            full.get(k.removeprefix("person:"), k)
-            if k and k.startswith("person:") and " " not in k
-            else k
-            for k in keys
-        ]
+                words = key.removeprefix("person:").split()
+                for cut in range(1, len(words)):
+                    full.setdefault(" ".join(words[cut:]), set()).add(key)
+
+        def merged(key: str | None) -> str | None:
+            if not key or not key.startswith(("person:", "organization:")):
+                return key
+            owners = full.get(key.split(":", 1)[1], set()) - {key}
+            return owners.pop() if len(owners) == 1 else key
+
+        return [merged(k) for k in keys]
 
     def _resolve_anaphors(
         self, candidates: list[Candidate], keys: list[str | None]

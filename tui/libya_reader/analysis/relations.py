@@ -274,6 +274,11 @@ def _subjects(verb: Token) -> list[Token]:
     for child in verb.children:
         if child.dep_ in ("nsubj", "nsubjpass"):
             return _resolved(_with_conjuncts(child))
+    # "accuse A of arming X": the one accused is the one said to act
+    if verb.dep_ == "pcomp" and verb.head.lower_ == "of" and verb.head.head.pos_ == "VERB":
+        accused = [c for c in verb.head.head.children if c.dep_ == "dobj"]
+        if accused:
+            return _resolved(_with_conjuncts(accused[0]))
     # "..., sending drones to X": the subject is the governing verb's
     if verb.dep_ in ("advcl", "xcomp", "conj", "acl") and verb.head is not verb:
         return _subjects(verb.head)
@@ -424,11 +429,19 @@ def _supply_verb(verb: Token) -> Iterator[tuple[Token, Token]]:
     ]
     recipients += [c for c in verb.children if c.dep_ == "dative" and c.lower_ != "to"]
     objects = [c for c in verb.children if c.dep_ == "dobj"]
+    if any(_not_backing(o) for o in objects):
+        return  # "sent humanitarian aid to": help, not a side taken
     # "A supplied X with drones": with "with", the direct object is who receives.
-    with_prep = any(
-        c.dep_ == "prep" and c.lower_ == "with" for t in [verb, *objects] for c in t.children
-    )
-    if with_prep:
+    given = [
+        g
+        for t in [verb, *objects]
+        for c in t.children
+        if c.dep_ == "prep" and c.lower_ == "with"
+        for g in _objects(c)
+    ]
+    if any(_not_backing(g) for g in given):
+        return
+    if given:
         recipients += _direct_objects(verb)
     recipients = _resolved(recipients)
     if not recipients:

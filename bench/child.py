@@ -1,0 +1,115 @@
+"""Work the benchmark runs in a child process of its own, one subcommand each, so that every
+figure starts from a fresh interpreter and its memory is measured alone.
+
+Each prints one JSON object on its last line of standard output, with the process's peak RSS.
+    spacy_raw MODEL FILE        spacy.load + nlp(text)
+    pipe_raw MODEL DIR SLICES   nlp.pipe over every .txt in DIR, timed per slice
+    analyse reader FILE         the reader's Analyser on FILE (model loaded first, untimed)
+    analyse single MODEL FILE   one Doc through the full pipeline (max_length raised)
+    reference FILE...           the reader's analysis with no shortcuts, as the JSON contract
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import resource
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+
+def spacy_raw(model: str, path: str) -> dict[str, Any]:
+    import spacy
+
+    nlp = spacy.load(model)
+    doc = nlp(Path(path).read_text(encoding="utf-8"))
+    return {"tokens": len(doc)}
+
+
+def pipe_raw(model: str, folder: str, slices: int) -> dict[str, Any]:
+    import spacy
+
+    nlp = spacy.load(model)
+    texts = [p.read_text(encoding="utf-8") for p in sorted(Path(folder).glob("*.txt"))]
+    size = -(-len(texts) // slices)
+    rates: list[float] = []
+    tokens = 0
+    seconds = 0.0
+    for at in range(0, len(texts), size):
+        start = time.perf_counter()
+        count = sum(len(doc) for doc in nlp.pipe(texts[at : at + size], batch_size=64))
+        took = time.perf_counter() - start
+        rates.append(count / took)
+        tokens += count
+        seconds += took
+    return {"tokens": tokens, "seconds": seconds, "rates": rates, "texts": len(texts)}
+
+
+def analyse(kind: str, args: list[str]) -> dict[str, Any]:
+    if kind == "reader":
+        from libya_reader.analysis.analyser import Analyser
+
+        text = Path(args[0]).read_text(encoding="utf-8")
+        analyser = Analyser()
+        _ = analyser.pipeline  # load the model outside the timed part
+        start = time.perf_counter()
+        analysis = analyser.analyse(text)
+        took = time.perf_counter() - start
+        return {"seconds": took, "mentions": sum(len(e.mentions) for e in analysis.entities)}
+    import spacy
+
+    model, path = args
+    text = Path(path).read_text(encoding="utf-8")
+    nlp = spacy.load(model)
+    nlp.max_length = len(text) + 1
+    start = time.perf_counter()
+    doc = nlp(text)
+    took = time.perf_counter() - start
+    return {"seconds": took, "ents": len(doc.ents)}
+
+
+def _full_analyser() -> tuple[Any, str]:
+    """The reader's Analyser asked for no shortcuts, if it offers a switch for that."""
+    from libya_reader.analysis.analyser import Analyser
+
+    params = inspect.signature(Analyser).parameters
+    if "full" in params:
+        return Analyser(full=True), "Analyser(full=True)"  # type: ignore[call-arg]
+    if "shortcuts" in params:
+        return Analyser(shortcuts=False), "Analyser(shortcuts=False)"  # type: ignore[call-arg]
+    return Analyser(), "Analyser() (it has no switch for the full pipeline)"
+
+
+def reference(paths: list[str]) -> dict[str, Any]:
+    from libya_reader.articles import load_article
+    from libya_reader.export import render
+
+    analyser, how = _full_analyser()
+    out = {}
+    for path in paths:
+        article = load_article(path)
+        out[path] = json.loads(render(analyser.analyse(article.text), article, "json"))
+    return {"how": how, "results": out}
+
+
+def main(argv: list[str]) -> None:
+    command, rest = argv[0], argv[1:]
+    if command == "spacy_raw":
+        result = spacy_raw(*rest)
+    elif command == "pipe_raw":
+        result = pipe_raw(rest[0], rest[1], int(rest[2]))
+    elif command == "analyse":
+        result = analyse(rest[0], rest[1:])
+    elif command == "reference":
+        result = reference(rest)
+    else:
+        raise SystemExit(f"unknown command {command!r}")
+    # This process's own peak resident memory (ru_maxrss is in KB on Linux).
+    result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
