@@ -325,7 +325,7 @@ def test_reader_reports_bad_paths_and_opens_the_rest(
     empty.write_text("")
     opened = {}
 
-    def fake_run(articles, config):  # type: ignore[no-untyped-def]
+    def fake_run(articles, config, library=None):  # type: ignore[no-untyped-def]
         opened["articles"], opened["warnings"] = articles, list(config.warnings)
 
     monkeypatch.setattr(libya_reader.ui, "run_reader", fake_run)
@@ -505,7 +505,7 @@ async def test_50000_mentions_open_in_the_app() -> None:
         await pilot.pause()
         await pilot.press("right_square_bracket", "n", "N", "G", "g")
         await pilot.pause()
-        assert app.is_running and app.analysis is analysis
+        assert app.is_running and app.screen.analysis is analysis
 
 
 def test_2000_real_mentions(analyser) -> None:  # type: ignore[no-untyped-def]

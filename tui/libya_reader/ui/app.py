@@ -192,7 +192,10 @@ class ReaderApp(App[None]):
     def analysis_for(self, index: int) -> Analysis | None:
         """The article's analysis with the corrections applied, or None while unknown."""
         if index not in self._shown and index in self._raw:
-            self._shown[index] = apply_corrections(self._raw[index], self._corrections_now())
+            corrections = self._corrections_now()
+            # No corrections, no copy: a long article's analysis is large.
+            raw = self._raw[index]
+            self._shown[index] = apply_corrections(raw, corrections) if corrections else raw
         return self._shown.get(index)
 
     def request_analysis(self, index: int) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -14,7 +15,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
-from libya_reader.analysis.model import GROUP_ORDER, Analysis, Entity, Group
+from libya_reader.analysis.model import GROUP_ORDER, Analysis, Entity, Group, Mention
 from libya_reader.corrections import Correction
 from libya_reader.export import as_markdown, group_lines
 from libya_reader.ui.screens.dialogs import AskScreen, ChoiceScreen
@@ -103,6 +104,9 @@ class ReaderScreen(Screen[None]):
         self.selected: Entity | None = None
         self.position: int | None = None
         self.search_term: str | None = None
+        self._pairs: list[tuple[Mention, Entity]] = []
+        self._pair_starts: list[int] = []
+        self._rank: dict[int, int] = {}
 
     @property
     def reader(self) -> ReaderApp:
@@ -161,6 +165,14 @@ class ReaderScreen(Screen[None]):
     def show(self, analysis: Analysis, progress: str | None = None) -> None:
         """Draw `analysis`, keeping the selected entity (by name) when it is still there."""
         self.analysis = analysis
+        # Sorted once here, not on every ] or [: a long article has tens of thousands.
+        self._pairs = analysis.mentions()
+        self._pair_starts = [mention.start for mention, _ in self._pairs]
+        self._rank = {
+            id(mention): number
+            for entity in analysis.entities
+            for number, mention in enumerate(entity.mentions)
+        }
         self.query_one(ArticleView).set_analysis(analysis)
         self.query_one(EntityPanel).show(analysis)
         if progress is not None:
@@ -245,19 +257,18 @@ class ReaderScreen(Screen[None]):
         self._go((self.position or 0) - 1)
 
     def _step_any(self, forward: bool) -> None:
-        if self.analysis is None:
-            return
-        pairs = self.analysis.mentions()
-        if not pairs:
+        if self.analysis is None or not self._pairs:
             return
         here = self.query_one(ArticleView).current
         text_length = len(self.reader.articles[self.index].text)
         at = here[0] if here else (-1 if forward else text_length + 1)
-        ahead = [p for p in pairs if (p[0].start > at if forward else p[0].start < at)]
-        mention, entity = (
-            (ahead[0] if forward else ahead[-1]) if ahead else (pairs[0] if forward else pairs[-1])
-        )
-        self.select(entity, entity.mentions.index(mention))
+        if forward:
+            found = bisect_right(self._pair_starts, at)
+            mention, entity = self._pairs[found % len(self._pairs)]
+        else:
+            found = bisect_left(self._pair_starts, at) - 1
+            mention, entity = self._pairs[found]  # -1 wraps to the last
+        self.select(entity, self._rank.get(id(mention), 0))
 
     def action_next_any(self) -> None:
         self._step_any(True)

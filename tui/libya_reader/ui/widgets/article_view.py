@@ -223,6 +223,20 @@ class ArticleView(ScrollView, can_focus=True):
         spans.sort(key=lambda s: s[0])
         return spans
 
+    # --- keys: jumps land at once (an animated scroll of a long article takes a second) ---
+
+    def action_page_down(self) -> None:
+        self.scroll_page_down(animate=False)
+
+    def action_page_up(self) -> None:
+        self.scroll_page_up(animate=False)
+
+    def action_scroll_home(self) -> None:
+        self.scroll_home(animate=False)
+
+    def action_scroll_end(self) -> None:
+        self.scroll_end(animate=False)
+
     # --- mouse ------------------------------------------------------------------------
 
     def on_click(self, event: object) -> None:
