@@ -171,6 +171,8 @@ def add_articles(
                     bar.advance(task)
     except KeyboardInterrupt:
         result.interrupted = True
+        # ctrl+c can land between a committed write and the count: count what is stored.
+        result.new = sum(library.has_analysis(text_sha(a.text), fingerprint) for a in todo)
     finally:
         if pool is not None:
             pool.terminate()
