@@ -23,7 +23,7 @@ from libya_reader.analysis.model import GROUP_ORDER, Analysis, Entity
 from libya_reader.analysis.worker import AnalysisProcess, Cancelled
 from libya_reader.articles import Article
 from libya_reader.corrections import Correction, apply_corrections
-from libya_reader.library import Library, LibraryError, text_sha
+from libya_reader.library import ArticleRecord, Library, LibraryError, text_sha
 from libya_reader.resources import styles_dir
 from libya_reader.ui.screens import (
     ChoiceScreen,
@@ -156,17 +156,21 @@ class ReaderApp(App[None]):
             return
         try:
             for index, article in enumerate(self.articles):
-                record = self.library.add(article)
-                self._ids[index] = record.id
-                if record.read:
-                    self._read.add(index)
-                if self.fingerprint is not None:
-                    cached = self.library.cached_analysis(record.sha, self.fingerprint)
-                    if cached is not None:
-                        self._raw[index] = cached
+                self._adopt(index, self.library.add(article))
         except LibraryError as exc:
             self.notify(f"{exc}; going on without the library", severity="warning")
             self.library = None
+
+    def _adopt(self, index: int, record: ArticleRecord) -> None:
+        """Take the library's id, read state and cached analysis for article `index`."""
+        assert self.library is not None
+        self._ids[index] = record.id
+        if record.read:
+            self._read.add(index)
+        if self.fingerprint is not None:
+            cached = self.library.cached_analysis(record.sha, self.fingerprint)
+            if cached is not None:
+                self._raw[index] = cached
 
     def on_unmount(self) -> None:
         if self._process is not None:
@@ -366,13 +370,7 @@ class ReaderApp(App[None]):
                 return
             self.articles.append(self.library.load_article(record))
             index = len(self.articles) - 1
-            self._ids[index] = article_id
-            if record.read:
-                self._read.add(index)
-            if self.fingerprint is not None:
-                cached = self.library.cached_analysis(record.sha, self.fingerprint)
-                if cached is not None:
-                    self._raw[index] = cached
+            self._adopt(index, record)
         self.open_article(index, offset=first)
 
     # --- corrections --------------------------------------------------------------------
