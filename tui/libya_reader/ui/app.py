@@ -131,7 +131,6 @@ class ReaderApp(App[None]):
         self._read: set[int] = set()
         self._failed: set[int] = set()
         self._corrections: list[Correction] = []  # kept here only without a library
-        self._wanted: int | None = None  # the article a reader is waiting for
 
     # --- start and stop -----------------------------------------------------------------
 
@@ -204,7 +203,6 @@ class ReaderApp(App[None]):
 
     def request_analysis(self, index: int) -> None:
         """A reader waits for this article: analyse it now, before any background work."""
-        self._wanted = index
         if self._process is not None:
             self._process.cancel()
         self._run_analysis(index, self.articles[index].text)
@@ -322,13 +320,10 @@ class ReaderApp(App[None]):
             return list(range(len(self.articles)))
         if self.library is not None:
             by_id = {article_id: index for index, article_id in self._ids.items()}
-            hits = self.library.search(query, limit=max(len(self.library_ids()), 1))
+            hits = self.library.search(query, limit=max(len(self._ids), 1))
             return [by_id[h.article.id] for h in hits if h.article.id in by_id]
         needle = query.casefold()
         return [i for i, a in enumerate(self.articles) if needle in a.text.casefold()]
-
-    def library_ids(self) -> list[int]:
-        return list(self._ids.values())
 
     def entity_article_count(self, entity: Entity) -> int:
         if self.library is None:

@@ -233,12 +233,11 @@ class ReaderScreen(Screen[None]):
 
     def go_to_offset(self, offset: int) -> None:
         """Select the entity mentioned at `offset` (a jump from another article)."""
-        if self.analysis is None:
-            return
-        for mention, entity in self.analysis.mentions():
-            if mention.start <= offset < mention.end or mention.start >= offset:
-                self.select(entity, entity.mentions.index(mention))
-                return
+        # The first mention starting at or after `offset` (the index gives its start).
+        found = bisect_left(self._pair_starts, offset)
+        if found < len(self._pairs):
+            mention, entity = self._pairs[found]
+            self.select(entity, self._rank.get(id(mention), 0))
 
     @on(EntityPanel.OptionSelected)
     def _picked(self, event: EntityPanel.OptionSelected) -> None:
