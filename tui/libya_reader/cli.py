@@ -6,11 +6,15 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from libya_reader import __version__
 from libya_reader.articles import Article, ArticleError, load_article, seed_articles
 from libya_reader.library import Library, LibraryError
 from libya_reader.sources import STDIN, collect, load_one, reattach_terminal
+
+if TYPE_CHECKING:
+    from libya_reader.config import Config
 
 PROG = "libya-reader"
 COMMANDS = ("entities", "add", "search", "eval")
@@ -122,16 +126,24 @@ def _cached_entities(model: str | None) -> tuple[Library | None, str | None]:
     return library, pipeline_fingerprint(model)
 
 
-def _run_entities(argv: Sequence[str]) -> int:
+def _load_settings() -> Config:
+    """The config; its problems and the knowledge file's go to stderr, a line each."""
     from libya_reader.config import load as load_config
+    from libya_reader.knowledge.loader import knowledge_warnings
+
+    config = load_config()
+    for warning in [*config.warnings, *knowledge_warnings()]:
+        print(f"{PROG}: {warning}", file=sys.stderr)
+    return config
+
+
+def _run_entities(argv: Sequence[str]) -> int:
     from libya_reader.export import render
     from libya_reader.library import text_sha
 
     args = _entities_parser().parse_args(argv)
     article = _library_article(args.path) or load_one(args.path)
-    config = load_config()
-    for warning in config.warnings:
-        print(f"{PROG}: {warning}", file=sys.stderr)
+    config = _load_settings()
     model = args.model or config.model_name
     library, fingerprint = _cached_entities(model)
     sha = text_sha(article.text)
@@ -160,7 +172,6 @@ def _run_entities(argv: Sequence[str]) -> int:
 
 def _run_add(argv: Sequence[str]) -> int:
     from libya_reader.batch import add_articles
-    from libya_reader.config import load as load_config
 
     args = _add_parser().parse_args(argv)
     if args.jobs < 1:
@@ -171,9 +182,7 @@ def _run_add(argv: Sequence[str]) -> int:
         print(f"{PROG}: {error}", file=sys.stderr)
     if not articles:
         return 2
-    config = load_config()
-    for warning in config.warnings:
-        print(f"{PROG}: {warning}", file=sys.stderr)
+    config = _load_settings()
     with open_library() as library:
         result = add_articles(
             articles,
@@ -218,6 +227,7 @@ def _run_eval(argv: Sequence[str]) -> int:
     from libya_reader.evaluation import evaluate_dirs, format_report
 
     args = _eval_parser().parse_args(argv)
+    _load_settings()
     report = evaluate_dirs(args.gold_dirs, model=args.model, baseline=not args.no_baseline)
     print(format_report(report))
     return 0

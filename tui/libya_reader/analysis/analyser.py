@@ -63,10 +63,6 @@ class Analyser:
     def warning(self) -> str | None:
         return self._pipeline.warning if self._pipeline is not None else None
 
-    @property
-    def fingerprint(self) -> str:
-        return self.pipeline.fingerprint
-
     def analyse(self, text: str) -> Analysis:
         *_, (analysis, _done, _total) = self.analyse_in_steps(text, first_step=None)
         return analysis

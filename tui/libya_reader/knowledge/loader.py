@@ -278,17 +278,33 @@ def build(shipped: str, override: Path | None) -> KnowledgeBase:
         try:
             _, extra = parse_lines(override.read_text(encoding="utf-8"), str(override))
         except (KnowledgeError, OSError, UnicodeDecodeError) as exc:
+            # All or nothing: half a user's file would be harder to reason about than none.
             kb.warnings.append(f"{exc}; your knowledge file was not applied")
         else:
             kb.entries.update({e.id: e for e in extra})
             kb.version += f"+user{len(extra)}"
+            ids = {e.id for e in extra}
+            kb.warnings.extend(
+                f"{override}: {problem} (ignored)"
+                for problem in check_references(kb)
+                if problem.split(":", 1)[0] in ids
+            )
     return kb
+
+
+def override_path() -> Path:
+    return paths.config_dir() / OVERRIDE_NAME
 
 
 @cache
 def load_knowledge() -> KnowledgeBase:
     """The knowledge base in force: shipped entries, then the user's file over them."""
-    return build(shipped_text(), paths.config_dir() / OVERRIDE_NAME)
+    return build(shipped_text(), override_path())
+
+
+def knowledge_warnings() -> list[str]:
+    """What is wrong with the user's knowledge file; free when there is no such file."""
+    return list(load_knowledge().warnings) if override_path().exists() else []
 
 
 def article_year(article_date: date | None) -> int | None:

@@ -23,6 +23,7 @@ from libya_reader.analysis.model import GROUP_ORDER, Analysis, Entity
 from libya_reader.analysis.worker import AnalysisProcess, Cancelled
 from libya_reader.articles import Article
 from libya_reader.corrections import Correction, apply_corrections
+from libya_reader.knowledge.loader import knowledge_warnings
 from libya_reader.library import ArticleRecord, Library, LibraryError, text_sha
 from libya_reader.resources import styles_dir
 from libya_reader.ui.screens import (
@@ -51,7 +52,8 @@ class AnalysisStep(Message):
 class AnalysisDone(Message):
     index: int
     analysis: Analysis
-    warning: str | None
+    warning: str | None  # the library could not store it
+    fallback: str | None = None  # no statistical model: what happened and how to install one
 
 
 @dataclass
@@ -131,6 +133,8 @@ class ReaderApp(App[None]):
         self._read: set[int] = set()
         self._failed: set[int] = set()
         self._corrections: list[Correction] = []  # kept here only without a library
+        # Set once an analysis ran without a statistical model; the reader's status says so.
+        self.fallback: str | None = None
 
     # --- start and stop -----------------------------------------------------------------
 
@@ -142,8 +146,15 @@ class ReaderApp(App[None]):
             self.notify(warning, severity="warning", timeout=10)
         if self.library is not None and self.library.notice:
             self.notify(self.library.notice, severity="warning", timeout=15)
+        self._check_knowledge()
         if self.has_library_screen:
             self._analyse_next()
+
+    @work(thread=True, exit_on_error=False, group="startup")
+    def _check_knowledge(self) -> None:
+        """A bad knowledge file is named (file: line) while the shipped one carries on."""
+        for warning in knowledge_warnings():
+            self.call_from_thread(self.notify, warning, severity="warning", timeout=15)
 
     def get_default_screen(self) -> LibraryScreen | ReaderScreen:
         self._take_in_articles()  # before the first screen asks for analyses
@@ -216,7 +227,7 @@ class ReaderApp(App[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="analysis")
     def _run_analysis(self, index: int, text: str) -> None:
-        warning = None
+        warning = fallback = None
         try:
             if self._analyse is not None:
                 analysis = self._analyse(text)
@@ -229,19 +240,19 @@ class ReaderApp(App[None]):
                     self.post_message(AnalysisStep(index, partial_analysis, done, total))
 
                 analysis = self._process.analyse(text, on_step=step)
-                warning = self._process.warning
+                fallback = self._process.warning
         except Cancelled:
             return
         except Exception as exc:  # the text stays readable whatever the analysis does
             self.post_message(AnalysisFailed(index, f"Analysis failed: {exc}"))
             return
-        if self.library is not None and self.fingerprint is not None and warning is None:
+        if self.library is not None and self.fingerprint is not None and fallback is None:
             # A fallback pipeline's poorer result is shown but never cached.
             try:
                 self.library.store_analysis(text_sha(text), self.fingerprint, analysis)
             except LibraryError as exc:
                 warning = f"{exc}; this analysis is not saved"
-        self.post_message(AnalysisDone(index, analysis, warning))
+        self.post_message(AnalysisDone(index, analysis, warning, fallback))
 
     def _reader_on(self, index: int) -> ReaderScreen | None:
         screen = self.screen
@@ -266,6 +277,10 @@ class ReaderApp(App[None]):
         self._shown.pop(message.index, None)
         if message.warning:
             self.notify(message.warning, severity="warning", timeout=10)
+        if message.fallback and self.fallback is None:
+            # Once, not once per article of a library.
+            self.fallback = message.fallback
+            self.notify(message.fallback, title="No spaCy model", severity="error", timeout=30)
         reader = self._reader_on(message.index)
         analysis = self.analysis_for(message.index)
         if reader is not None and analysis is not None:

@@ -188,7 +188,10 @@ class ReaderScreen(Screen[None]):
         counts = ", ".join(
             f"{len(analysis.by_group(g))} {g.plural}" for g in GROUP_ORDER if analysis.by_group(g)
         )
-        self.status(counts or "no entities found")
+        status = counts or "no entities found"
+        if self.reader.fallback:
+            status += " · knowledge base only: no spaCy model (see the notice)"
+        self.status(status)
 
     def status(self, text: str) -> None:
         self.query_one("#status", Static).update(text)
