@@ -152,9 +152,7 @@ def test_entities_names_the_bad_override_line_on_stderr(bad_override: Path) -> N
 
 
 async def test_the_app_notifies_a_bad_override_and_reads_on(bad_override: Path) -> None:
-    app = ReaderApp(
-        [from_text(WIRE)], analyse=fixed_analysis, config=Config(), save_config=False
-    )
+    app = ReaderApp([from_text(WIRE)], analyse=fixed_analysis, config=Config(), save_config=False)
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot)
         named = [m for m in notices(app) if f"{bad_override}: line 2" in m]
