@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
+
+import pytest
 
 from libya_reader import config, paths
 
@@ -42,3 +45,22 @@ def test_unknown_key_and_wrong_type_are_reported() -> None:
 def test_environment_model_wins(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setenv("LIBYA_READER_MODEL", "other_model")
     assert config.Config(model="file_model").model_name == "other_model"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the XDG rules are Linux's")
+@pytest.mark.parametrize("xdg", [None, "/srv/xdg", "relative/ignored", ""])
+def test_folders_are_the_ones_platformdirs_gives(
+    xdg: str | None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import platformdirs
+
+    monkeypatch.delenv(paths.HOME_ENV)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    for variable in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"):
+        if xdg is None:
+            monkeypatch.delenv(variable, raising=False)
+        else:
+            monkeypatch.setenv(variable, xdg)
+    assert paths.config_dir() == Path(platformdirs.user_config_dir(paths.APP))
+    assert paths.data_dir() == Path(platformdirs.user_data_dir(paths.APP))
+    assert paths.cache_dir() == Path(platformdirs.user_cache_dir(paths.APP))

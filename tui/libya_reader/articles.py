@@ -8,7 +8,6 @@ can drive the terminal.
 
 from __future__ import annotations
 
-import logging
 import re
 import sys
 from dataclasses import dataclass, field
@@ -319,6 +318,8 @@ def looks_like_html(data: bytes) -> bool:
 def _quiet_html_loggers() -> None:
     # The extractors log "discarding data" and the like; with no handler configured Python
     # would print those to stderr, and the CLI promises one line per bad file.
+    import logging  # only HTML needs it, and a cached `entities` run must start fast
+
     for name in _HTML_LOGGERS:
         logger = logging.getLogger(name)
         logger.addHandler(logging.NullHandler())

@@ -128,11 +128,16 @@ def _cached_entities(model: str | None) -> tuple[Library | None, str | None]:
 
 def _load_settings() -> Config:
     """The config; its problems and the knowledge file's go to stderr, a line each."""
+    from libya_reader import paths
     from libya_reader.config import load as load_config
-    from libya_reader.knowledge.loader import knowledge_warnings
 
     config = load_config()
-    for warning in [*config.warnings, *knowledge_warnings()]:
+    warnings = config.warnings
+    if paths.knowledge_override().exists():  # else the knowledge base need not even load
+        from libya_reader.knowledge.loader import knowledge_warnings
+
+        warnings = [*warnings, *knowledge_warnings()]
+    for warning in warnings:
         print(f"{PROG}: {warning}", file=sys.stderr)
     return config
 

@@ -6,8 +6,6 @@ import json
 import os
 import re
 import stat
-import tempfile
-import tomllib
 from contextlib import suppress
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -53,6 +51,8 @@ def load(path: Path | None = None) -> Config:
     except (OSError, UnicodeDecodeError) as exc:
         config.warnings.append(f"{path}: unreadable ({exc}); using defaults")
         return config
+    import tomllib  # only when there is a file: its import is a good part of a fast start
+
     try:
         data = tomllib.loads(raw)
     except tomllib.TOMLDecodeError as exc:
@@ -127,6 +127,8 @@ def save(config: Config, path: Path | None = None) -> None:
     Raises ConfigError (an OSError) naming the file when it cannot be written, or when the
     file on disk is broken (overwriting it would lose what the user wrote).
     """
+    import tomllib
+
     path = path or paths.config_file()
     # A config symlinked from a dotfiles repository stays a link: write its target.
     target = path.resolve() if path.is_symlink() else path
@@ -153,6 +155,8 @@ def save(config: Config, path: Path | None = None) -> None:
 
 
 def _write_atomically(path: Path, text: str) -> None:
+    import tempfile
+
     path.parent.mkdir(parents=True, exist_ok=True)
     # A unique temporary beside the file: same filesystem, so os.replace is atomic.
     fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)

@@ -417,7 +417,8 @@ class Library:
 
     def corrected(self, analysis: Analysis) -> Analysis:
         """The analysis with the user's corrections applied: what the reader shows."""
-        return apply_corrections(analysis, self.corrections())
+        corrections = self.corrections()
+        return apply_corrections(analysis, corrections) if corrections else analysis
 
     def current_analysis(self, article_id: int) -> Analysis | None:
         """The article's newest analysis under any pipeline, corrected (None if never analysed)."""

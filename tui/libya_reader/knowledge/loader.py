@@ -9,7 +9,6 @@ import json
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
@@ -18,7 +17,6 @@ from libya_reader import paths
 Kind = Literal["faction", "place", "state", "person", "organization"]
 KINDS: tuple[str, ...] = ("faction", "place", "state", "person", "organization")
 SIDES: tuple[str, ...] = ("west", "east", "jihadist", "revolutionary", "loyalist", "other")
-OVERRIDE_NAME = "knowledge.jsonl"
 
 
 class KnowledgeError(Exception):
@@ -268,6 +266,8 @@ def check_references(kb: KnowledgeBase) -> list[str]:
 
 
 def shipped_text() -> str:
+    from importlib import resources  # slow to import; a cached run never reads the file
+
     return (resources.files("libya_reader.knowledge") / "conflict.jsonl").read_text("utf-8")
 
 
@@ -292,19 +292,15 @@ def build(shipped: str, override: Path | None) -> KnowledgeBase:
     return kb
 
 
-def override_path() -> Path:
-    return paths.config_dir() / OVERRIDE_NAME
-
-
 @cache
 def load_knowledge() -> KnowledgeBase:
     """The knowledge base in force: shipped entries, then the user's file over them."""
-    return build(shipped_text(), override_path())
+    return build(shipped_text(), paths.knowledge_override())
 
 
 def knowledge_warnings() -> list[str]:
     """What is wrong with the user's knowledge file; free when there is no such file."""
-    return list(load_knowledge().warnings) if override_path().exists() else []
+    return list(load_knowledge().warnings) if paths.knowledge_override().exists() else []
 
 
 def article_year(article_date: date | None) -> int | None:
