@@ -16,6 +16,8 @@ $(STAMP): $(BIN)/python pyproject.toml constraints.txt
 	touch $(STAMP)
 
 run: $(STAMP)
+	@# An editable install is not byte-compiled; with bytecode every start is faster.
+	@$(BIN)/python -m compileall -q tui
 	$(BIN)/libya-reader
 
 test: $(STAMP)

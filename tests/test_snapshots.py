@@ -17,6 +17,8 @@ from libya_reader.articles import load_article, seed_articles
 from libya_reader.config import Config
 from libya_reader.ui import ReaderApp
 
+from .test_ui_pilot import ready
+
 FROZEN = Path(__file__).parent / "data" / "seed_analysis.json"
 SIZE = (120, 40)
 
@@ -32,8 +34,7 @@ def seed_app(theme: str = "textual-dark") -> ReaderApp:
 
 
 async def analysed(pilot: Pilot[None]) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    await ready(pilot)  # the analysis starts after the first paint: wait for it to end
 
 
 def test_main_screen(snap_compare) -> None:  # type: ignore[no-untyped-def]

@@ -146,7 +146,7 @@ class ReaderApp(App[None]):
             self.notify(warning, severity="warning", timeout=10)
         if self.library is not None and self.library.notice:
             self.notify(self.library.notice, severity="warning", timeout=15)
-        self._check_knowledge()
+        self.call_after_refresh(self._check_knowledge)
         if self.has_library_screen:
             self._analyse_next()
 

@@ -122,13 +122,18 @@ class ReaderScreen(Screen[None]):
                 yield Legend(id="legend")
         yield Input(placeholder="search the text, enter to find, escape to close", id="search")
         yield Static("", id="status", markup=False)
-        yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#side").display = self.reader.config.show_panel
         self.query_one("#search", Input).display = False
         self.query_one(ArticleView).focus()
         self.open(self.index)
+        # A footer is a widget per key, as costly as the rest of the screen: after the text.
+        self.call_after_refresh(self._mount_footer)
+
+    async def _mount_footer(self) -> None:
+        await self.mount(Footer())
+        self.refresh_bindings()  # a footer fills in when the bindings are announced
 
     # --- the article and its analysis ---------------------------------------------------
 
@@ -153,13 +158,20 @@ class ReaderScreen(Screen[None]):
         self.query_one(ArticleView).set_article(article)
         self.selected, self.position, self.search_term = None, None, None
         self.analysis = None
-        self.reader.mark_read(index)
         analysis = self.reader.analysis_for(index)
         if analysis is not None:
             self.show(analysis)
         else:
             self.query_one(EntityPanel).show_analysing()
             self.status("analysing…")
+        # The text is drawn first; the library write and the analysis process come after.
+        self.call_after_refresh(self._after_first_paint, index)
+
+    def _after_first_paint(self, index: int) -> None:
+        if index != self.index:
+            return  # the reader has moved on to another article meanwhile
+        self.reader.mark_read(index)
+        if self.analysis is None:
             self.reader.request_analysis(index)
 
     def show(self, analysis: Analysis, progress: str | None = None) -> None:
