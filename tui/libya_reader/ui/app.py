@@ -19,6 +19,7 @@ from textual.message import Message
 
 from libya_reader import clipboard, paths
 from libya_reader import config as config_file
+from libya_reader.analysis.fingerprint import pipeline_fingerprint
 from libya_reader.analysis.model import GROUP_ORDER, Analysis, Entity
 from libya_reader.analysis.worker import AnalysisProcess, Cancelled
 from libya_reader.articles import Article
@@ -54,6 +55,15 @@ class AnalysisDone(Message):
     analysis: Analysis
     warning: str | None  # the library could not store it
     fallback: str | None = None  # no statistical model: what happened and how to install one
+
+
+@dataclass
+class ArticlesTakenIn(Message):
+    """The library has the articles: their records and the analyses it already had."""
+
+    found: list[tuple[int, ArticleRecord, Analysis | None]]
+    fingerprint: str | None
+    error: str | None
 
 
 @dataclass
@@ -117,8 +127,9 @@ class ReaderApp(App[None]):
         library: Library | None = None,
         fingerprint: str | None = None,
     ) -> None:
-        """`analyse` replaces the analysis process (tests); `library` with `fingerprint`
-        turns on the cache: an article analysed under that pipeline is never analysed again."""
+        """`analyse` replaces the analysis process (tests); `library` turns on the cache: an
+        article analysed under the pipeline `fingerprint` (by default, the configured
+        model's) is never analysed again."""
         super().__init__()
         self.articles = articles
         self.config = config or config_file.Config()
@@ -135,6 +146,9 @@ class ReaderApp(App[None]):
         self._corrections: list[Correction] = []  # kept here only without a library
         # Set once an analysis ran without a statistical model; the reader's status says so.
         self.fallback: str | None = None
+        # Until the library has said what it knows, no analysis starts (it may be cached).
+        self._taken_in = library is None
+        self._waiting: int | None = None  # the article a reader asked for meanwhile
 
     # --- start and stop -----------------------------------------------------------------
 
@@ -147,7 +161,10 @@ class ReaderApp(App[None]):
         if self.library is not None and self.library.notice:
             self.notify(self.library.notice, severity="warning", timeout=15)
         self.call_after_refresh(self._check_knowledge)
-        if self.has_library_screen:
+        if self.library is not None:
+            # Mostly SQLite, which lets go of the interpreter: it overlaps the first paint.
+            self._take_in_articles()
+        elif self.has_library_screen:
             self._analyse_next()
 
     @work(thread=True, exit_on_error=False, group="startup")
@@ -157,30 +174,55 @@ class ReaderApp(App[None]):
             self.call_from_thread(self.notify, warning, severity="warning", timeout=15)
 
     def get_default_screen(self) -> LibraryScreen | ReaderScreen:
-        self._take_in_articles()  # before the first screen asks for analyses
         return LibraryScreen() if self.has_library_screen else ReaderScreen(0)
 
+    @work(thread=True, exit_on_error=False, group="startup")
     def _take_in_articles(self) -> None:
-        """Put the articles in the library and take what it already knows of them."""
-        if self.library is None:
-            return
-        try:
-            for index, article in enumerate(self.articles):
-                self._adopt(index, self.library.add(article))
-        except LibraryError as exc:
-            self.notify(f"{exc}; going on without the library", severity="warning")
-            self.library = None
-
-    def _adopt(self, index: int, record: ArticleRecord) -> None:
-        """Take the library's id, read state and cached analysis for article `index`."""
+        """Put the articles in the library and fetch the analyses it has, off the UI thread:
+        the text never waits for the cache."""
         assert self.library is not None
+        found: list[tuple[int, ArticleRecord, Analysis | None]] = []
+        fingerprint, error = self.fingerprint, None
+        try:
+            if fingerprint is None:
+                fingerprint = pipeline_fingerprint(self.config.model_name)
+            for index, article in enumerate(self.articles):
+                record = self.library.add(article)
+                found.append((index, record, self.library.cached_analysis(record.sha, fingerprint)))
+        except LibraryError as exc:
+            error = f"{exc}; going on without the library"
+        self.post_message(ArticlesTakenIn(found, fingerprint, error))
+
+    def on_articles_taken_in(self, message: ArticlesTakenIn) -> None:
+        self.fingerprint = message.fingerprint
+        if message.error:
+            self.notify(message.error, severity="warning")
+            self.library = None
+        else:
+            for index, record, cached in message.found:
+                self._adopt(index, record, cached)
+        self._taken_in = True
+        for screen in self.screen_stack:
+            if isinstance(screen, ReaderScreen) and screen.analysis is None:
+                analysis = self.analysis_for(screen.index)
+                if analysis is not None:
+                    screen.show(analysis)
+        library_screen = self._library_screen()
+        if library_screen is not None:
+            library_screen.refill()
+        waiting, self._waiting = self._waiting, None
+        if waiting is not None and waiting not in self._raw:
+            self.request_analysis(waiting)
+        elif self.has_library_screen:
+            self._analyse_next()
+
+    def _adopt(self, index: int, record: ArticleRecord, cached: Analysis | None) -> None:
+        """Take the library's id, read state and cached analysis for article `index`."""
         self._ids[index] = record.id
         if record.read:
             self._read.add(index)
-        if self.fingerprint is not None:
-            cached = self.library.cached_analysis(record.sha, self.fingerprint)
-            if cached is not None:
-                self._raw[index] = cached
+        if cached is not None:
+            self._raw[index] = cached
 
     def on_unmount(self) -> None:
         if self._process is not None:
@@ -214,6 +256,9 @@ class ReaderApp(App[None]):
 
     def request_analysis(self, index: int) -> None:
         """A reader waits for this article: analyse it now, before any background work."""
+        if not self._taken_in:
+            self._waiting = index  # the library may have it: ask once it has answered
+            return
         if self._process is not None:
             self._process.cancel()
         self._run_analysis(index, self.articles[index].text)
@@ -380,7 +425,10 @@ class ReaderApp(App[None]):
                 return
             self.articles.append(self.library.load_article(record))
             index = len(self.articles) - 1
-            self._adopt(index, record)
+            cached = None
+            if self.fingerprint is not None:
+                cached = self.library.cached_analysis(record.sha, self.fingerprint)
+            self._adopt(index, record, cached)
         self.open_article(index, offset=first)
 
     # --- corrections --------------------------------------------------------------------
@@ -464,9 +512,5 @@ class ReaderApp(App[None]):
 def run_reader(
     articles: list[Article], config: config_file.Config, library: Library | None = None
 ) -> None:
-    fingerprint = None
-    if library is not None:
-        from libya_reader.analysis.fingerprint import pipeline_fingerprint
-
-        fingerprint = pipeline_fingerprint(config.model_name)
-    ReaderApp(articles, config=config, library=library, fingerprint=fingerprint).run()
+    # The app works out the pipeline fingerprint itself, after the first paint.
+    ReaderApp(articles, config=config, library=library).run()
