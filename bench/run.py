@@ -568,15 +568,14 @@ class Bench:
             mentions = int(result.pop("_mentions")[0])
             for key, values in result.items():
                 stat = Stat(tuple(values), "ms")
-                if key.endswith("first step"):
-                    # Only that scroll_y moved: the key was handled, the animation began.
-                    info = "scroll_y moved, before any frame; pilot.press waits for the end"
+                if key.endswith("pilot.press"):
+                    info = "pilot.press round trip: two idle waits of ≥20 ms each included"
                     self.add(Figure(f"5b key {key}", stat.show(), budget="info", note=info))
                     continue
                 cut = f"; stopped after {cap} s" if len(values) < presses else ""
                 self.add(
                     Figure(
-                        f"5b key {key} (1 MB, headless)",
+                        f"5b key {key} → frame (1 MB, headless)",
                         stat.show(),
                         budget="≤50 ms",
                         passed=stat.median <= 50,

@@ -6,7 +6,7 @@ Strips, so a long article with thousands of mentions scrolls as fast as a short 
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -98,6 +98,7 @@ class ArticleView(ScrollView, can_focus=True):
         self._marks: list[tuple[int, int, Entity]] = []
         self._starts: list[int] = []
         self._layers: dict[str, Style] = {}
+        self._base: Style | None = None  # the widget's own style; walking the DOM is dear
 
     # --- state ------------------------------------------------------------------------
 
@@ -118,6 +119,7 @@ class ArticleView(ScrollView, can_focus=True):
 
     def refresh_lines(self) -> None:
         self._layers.clear()
+        self._base = None
         self._render_cached.cache_clear()
         self.refresh()
 
@@ -141,13 +143,20 @@ class ArticleView(ScrollView, can_focus=True):
 
     # --- drawing ----------------------------------------------------------------------
 
+    @property
+    def base_style(self) -> Style:
+        if self._base is None:
+            self._base = self.rich_style
+        return self._base
+
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         index = scroll_y + y
+        width = self.size.width
         if index >= len(self._lines):
-            return Strip.blank(self.size.width, self.rich_style)
+            return Strip.blank(width, self.base_style)
         strip = self._render_cached(index)
-        return strip.crop_extend(scroll_x, scroll_x + self.size.width, self.rich_style)
+        return strip.crop_extend(scroll_x, scroll_x + width, self.base_style)
 
     def _style(self, name: str) -> Style:
         """A component class as a layer to add over the styles below it.
@@ -179,7 +188,7 @@ class ArticleView(ScrollView, can_focus=True):
     @lru_cache(maxsize=2048)  # noqa: B019 - cleared on every change, one view per app
     def _render_cached(self, index: int) -> Strip:
         line = self._lines[index]
-        base = self.rich_style
+        base = self.base_style
         if line.part in ("caption", "trailer"):
             base = base + self._style("caption")
         text = self.article.text[line.start : line.end]
@@ -198,10 +207,10 @@ class ArticleView(ScrollView, can_focus=True):
 
     def _spans(self, start: int, end: int) -> list[tuple[int, int, Style]]:
         spans: list[tuple[int, int, Style]] = []
+        # Marks are sorted and disjoint: the one before `start` may reach into the line.
         first = max(bisect_right(self._starts, start) - 1, 0)
-        for m_start, m_end, entity in self._marks[first:]:
-            if m_start >= end:
-                break
+        last = bisect_left(self._starts, end, lo=first)
+        for m_start, m_end, entity in self._marks[first:last]:
             if m_end <= start:
                 continue
             style = self._style(str(entity.group))
@@ -245,8 +254,8 @@ class ArticleView(ScrollView, can_focus=True):
         if not (0 <= index < len(self._lines)):
             return
         offset = self._lines[index].start + self.scroll_offset.x + x
-        for start, end, entity in self._marks:
-            if start <= offset < end:
-                mention = next(m for m in entity.mentions if m.start == start)
-                self.post_message(self.MentionClicked(entity, mention))
-                return
+        at = bisect_right(self._starts, offset) - 1
+        if at >= 0 and offset < self._marks[at][1]:
+            start, _end, entity = self._marks[at]
+            mention = next(m for m in entity.mentions if m.start == start)
+            self.post_message(self.MentionClicked(entity, mention))
