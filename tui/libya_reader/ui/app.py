@@ -218,12 +218,13 @@ class ReaderApp(App[None]):
                     park_long_lived(cached)
         self._taken_in = True
         for screen in self.screen_stack:
-            if isinstance(screen, ReaderScreen) and screen.analysis is None:
+            # A screen not mounted yet finds the analysis itself when it opens the article.
+            if isinstance(screen, ReaderScreen) and screen.is_mounted and screen.analysis is None:
                 analysis = self.analysis_for(screen.index)
                 if analysis is not None:
                     screen.show(analysis)
         library_screen = self._library_screen()
-        if library_screen is not None:
+        if library_screen is not None and library_screen.is_mounted:
             library_screen.refill()
         waiting, self._waiting = self._waiting, None
         if waiting is not None and waiting not in self._raw:
