@@ -127,6 +127,8 @@ class ArticleView(ScrollView, can_focus=True):
         self._rewrap()
 
     def _rewrap(self) -> None:
+        if not self.size.width:
+            return  # not laid out yet: the first resize wraps, at the real width
         width = max(self.scrollable_content_region.width - 1, 10)
         if width != self._width:
             self._width = width
