@@ -25,6 +25,17 @@ class AnalyserLike(Protocol):
     def analyse(self, text: str) -> Analysis: ...
 
 
+# Articles per task of a worker: the Analyser batches their paragraphs together, and the
+# last task still finishes soon after the others.
+WORKER_CHUNK = 12
+
+
+def _analyse_all(analyser: AnalyserLike, texts: list[str]) -> Iterator[Analysis]:
+    """Each text's analysis in order; batched across texts where the analyser can."""
+    many = getattr(analyser, "analyse_many", None)
+    return many(texts) if many is not None else map(analyser.analyse, texts)
+
+
 # Builds the analyser in each worker; a module-level function, so spawn can pickle it.
 AnalyserFactory = Callable[[str | None], AnalyserLike]
 
@@ -66,11 +77,16 @@ def _init_worker(factory: AnalyserFactory, model_name: str | None) -> None:
     _worker_analyser = factory(model_name)
 
 
-def _analyse_in_worker(job: tuple[int, str]) -> tuple[int, Analysis, str | None]:
-    index, text = job
-    assert _worker_analyser is not None
-    analysis = _worker_analyser.analyse(text)
-    return index, analysis, getattr(_worker_analyser, "warning", None)
+def _analyse_in_worker(
+    jobs: list[tuple[int, str]],
+) -> list[tuple[int, Analysis, str | None]]:
+    analyser = _worker_analyser
+    assert analyser is not None
+    analyses = _analyse_all(analyser, [text for _, text in jobs])
+    return [
+        (index, analysis, getattr(analyser, "warning", None))
+        for (index, _), analysis in zip(jobs, analyses, strict=True)
+    ]
 
 
 # --- the parent side ----------------------------------------------------------------------
@@ -105,9 +121,11 @@ def _progress(enabled: bool) -> Any:
 def _in_process(
     jobs: list[tuple[int, str]], factory: AnalyserFactory, model_name: str | None
 ) -> Iterator[tuple[int, Analysis, str | None]]:
+    if not jobs:
+        return  # nothing new: spaCy stays unimported
     analyser = factory(model_name)
-    for index, text in jobs:
-        analysis = analyser.analyse(text)
+    analyses = _analyse_all(analyser, [text for _, text in jobs])
+    for (index, _), analysis in zip(jobs, analyses, strict=True):
         yield index, analysis, getattr(analyser, "warning", None)
 
 
@@ -150,8 +168,11 @@ def add_articles(
                 pool = multiprocessing.get_context("spawn").Pool(
                     min(jobs, len(work)), initializer=_init_worker, initargs=(factory, model_name)
                 )
-                results: Iterator[tuple[int, Analysis, str | None]] = pool.imap_unordered(
-                    _analyse_in_worker, work, chunksize=1
+                tasks = [work[at : at + WORKER_CHUNK] for at in range(0, len(work), WORKER_CHUNK)]
+                results: Iterator[tuple[int, Analysis, str | None]] = (
+                    found
+                    for done in pool.imap_unordered(_analyse_in_worker, tasks, chunksize=1)
+                    for found in done
                 )
             else:
                 results = _in_process(work, factory, model_name)

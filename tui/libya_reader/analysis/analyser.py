@@ -1,20 +1,40 @@
 """The analysis in one call: article text in, `Analysis` out.
 
-The text is analysed a paragraph at a time through `nlp.pipe`: memory stays flat on long
-articles, spaCy's `max_length` never bites, and offsets are mapped back to the article.
+The text is analysed a paragraph at a time: memory stays flat on long articles, spaCy's
+`max_length` never bites, and offsets are mapped back to the article.
+
+Every paragraph gets the knowledge ruler and the NER; only the paragraphs where a rule
+could read the dependency parse (`needs_parse`) also get the tagger and the parser, which
+cost as much again. The output is the same as with every component on every paragraph
+(`Analyser(full=True)`, the reference the tests compare against).
 """
 
 from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterator
+from collections import deque
+from collections.abc import Iterable, Iterator
+from itertools import islice
+from typing import TYPE_CHECKING
 
 from libya_reader.analysis.model import Analysis
 from libya_reader.articles import latest_date
 
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span
+
+    from libya_reader.analysis.candidates import Paragraph
+    from libya_reader.analysis.pipeline import Pipeline
+
 PIECE_CHARS = 20_000  # a paragraph longer than this is cut at sentence ends
+# Paragraphs per round of the models: big batches run faster, and a round's docs are all
+# that is held in memory. A multiple of FULL_BATCH, so the reference batches as it always did.
+CHUNK = 64
+FULL_BATCH = 16
 _PARAGRAPH = re.compile(r"\S(?:.|\n(?![ \t]*\n))*")
+
+Job = tuple[int, str, int | None]  # a piece's offset in its article, its text, the year
 
 
 def _cut(chunk: str, limit: int) -> int:
@@ -42,16 +62,26 @@ def paragraphs(text: str, limit: int = PIECE_CHARS) -> Iterator[tuple[int, str]]
             yield start, chunk
 
 
-class Analyser:
-    """Loads the pipeline on first use (seconds) and analyses texts; safe to share."""
+def _year(text: str) -> int | None:
+    found = latest_date(text)
+    return found.year if found else None
 
-    def __init__(self, model_name: str | None = None) -> None:
+
+class Analyser:
+    """Loads the pipeline on first use (seconds) and analyses texts; safe to share.
+
+    `full=True` runs every component on every paragraph: slower, and the reference the fast
+    path must equal.
+    """
+
+    def __init__(self, model_name: str | None = None, full: bool = False) -> None:
         self.model_name = model_name
-        self._pipeline = None
+        self.full = full
+        self._pipeline: Pipeline | None = None
         self._lock = threading.Lock()
 
     @property
-    def pipeline(self):  # type: ignore[no-untyped-def]
+    def pipeline(self) -> Pipeline:
         with self._lock:
             if self._pipeline is None:
                 from libya_reader.analysis.pipeline import build_pipeline
@@ -67,6 +97,36 @@ class Analyser:
         *_, (analysis, _done, _total) = self.analyse_in_steps(text, first_step=None)
         return analysis
 
+    def analyse_many(self, texts: Iterable[str]) -> Iterator[Analysis]:
+        """The analysis of each text, in order; the paragraphs of several texts share a
+        batch, which short articles need to keep the models busy."""
+        from libya_reader.analysis.groups import ArticleGrouper
+        from libya_reader.knowledge import load_knowledge
+
+        kb = load_knowledge()
+        pending: deque[tuple[int | None, int]] = deque()  # (year, pieces) of texts begun
+        read: list[Paragraph] = []
+
+        def jobs() -> Iterator[Job]:
+            for text in texts:
+                year = _year(text)
+                pieces = self._pieces(text)
+                pending.append((year, len(pieces)))
+                for offset, piece in pieces:
+                    yield offset, piece, year
+
+        def finished() -> Iterator[Analysis]:
+            while pending and len(read) >= pending[0][1]:
+                year, count = pending.popleft()
+                done = read[:count]
+                del read[:count]
+                yield ArticleGrouper(kb, year).build(done)
+
+        for paragraph in self._read(jobs()):
+            read.append(paragraph)
+            yield from finished()
+        yield from finished()
+
     def analyse_in_steps(
         self, text: str, first_step: int | None = 16
     ) -> Iterator[tuple[Analysis, int, int]]:
@@ -76,25 +136,74 @@ class Analyser:
         paragraphs while regrouping everything read so far costs O(n log n) in all.
         `first_step=None` makes a single step: the whole text.
         """
-        from libya_reader.analysis.candidates import read_paragraph
         from libya_reader.analysis.groups import ArticleGrouper
         from libya_reader.knowledge import load_knowledge
 
-        pipeline = self.pipeline
         kb = load_knowledge()
-        found = latest_date(text)
-        year = found.year if found else None
-        # spaCy refuses a doc over nlp.max_length; pieces stay below it whatever it is set to
-        limit = min(PIECE_CHARS, pipeline.nlp.max_length)
-        pieces = list(paragraphs(text, limit))
-        docs = pipeline.nlp.pipe((piece for _, piece in pieces), batch_size=16)
-        read = []
+        year = _year(text)
+        pieces = self._pieces(text)
+        read: list[Paragraph] = []
         step = first_step or len(pieces)
-        goal = step
-        for (offset, _), doc in zip(pieces, docs, strict=True):
-            read.append(read_paragraph(doc, offset, kb, year))
-            if len(read) == goal and len(read) < len(pieces):
+        while len(read) < len(pieces):
+            goal = min(len(read) + step, len(pieces))
+            read.extend(self._read((o, p, year) for o, p in pieces[len(read) : goal]))
+            if len(read) < len(pieces):
                 yield ArticleGrouper(kb, year).build(read), len(read), len(pieces)
                 step *= 2
-                goal += step
         yield ArticleGrouper(kb, year).build(read), len(pieces), len(pieces)
+
+    def _pieces(self, text: str) -> list[tuple[int, str]]:
+        # spaCy refuses a doc over nlp.max_length; pieces stay below it whatever it is set to
+        return list(paragraphs(text, min(PIECE_CHARS, self.pipeline.nlp.max_length)))
+
+    def _read(self, jobs: Iterable[Job]) -> Iterator[Paragraph]:
+        """The paragraph of each job, in order, CHUNK jobs to a round of the models."""
+        from libya_reader.analysis.candidates import read_paragraph
+        from libya_reader.knowledge import load_knowledge
+
+        kb = load_knowledge()
+        stream = iter(jobs)
+        while chunk := list(islice(stream, CHUNK)):
+            docs = self._docs([piece for _, piece, _ in chunk])
+            for (offset, _, year), (doc, parsed) in zip(chunk, docs, strict=True):
+                yield read_paragraph(doc, offset, kb, year, parsed)
+
+    def _docs(self, texts: list[str]) -> list[tuple[Doc, bool]]:
+        """Each text's doc, and whether the parse components ran on it."""
+        pipeline = self.pipeline
+        nlp = pipeline.nlp
+        if self.full or pipeline.parse_components is None:
+            return [(doc, True) for doc in nlp.pipe(texts, batch_size=FULL_BATCH)]
+        from libya_reader.analysis.candidates import needs_parse
+        from libya_reader.analysis.pipeline import RULER_NAME
+        from libya_reader.knowledge import load_knowledge
+
+        kb = load_knowledge()
+        ruler, ner = nlp.get_pipe(RULER_NAME), nlp.get_pipe("ner")
+        docs = [ruler(nlp.make_doc(text)) for text in texts]
+        presets = [doc.ents for doc in docs]
+        docs = list(ner.pipe(docs, batch_size=CHUNK))
+        wanted = [
+            needs_parse(doc, {(e.start, e.end) for e in preset}, kb)
+            for doc, preset in zip(docs, presets, strict=True)
+        ]
+        parsed = [doc for doc, want in zip(docs, wanted, strict=True) if want]
+        for name in pipeline.parse_components:
+            parsed = list(nlp.get_pipe(name).pipe(parsed, batch_size=CHUNK))
+        for doc, preset, want in zip(docs, presets, wanted, strict=True):
+            if want and _crosses_a_sentence(doc, preset):
+                # The full pipeline's NER would have stopped at the sentence start: redo it
+                # the way it runs there, after the parse, from the ruler's spans.
+                doc.ents = preset
+                ner(doc)
+        return list(zip(docs, wanted, strict=True))
+
+
+def _crosses_a_sentence(doc: Doc, preset: tuple[Span, ...]) -> bool:
+    """A span the NER found runs over a sentence start the parser set."""
+    ruled = {(span.start, span.end) for span in preset}
+    return any(
+        (ent.start, ent.end) not in ruled
+        and any(doc[i].is_sent_start for i in range(ent.start + 1, ent.end))
+        for ent in doc.ents
+    )

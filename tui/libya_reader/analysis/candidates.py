@@ -7,23 +7,30 @@ the analysis cached without spaCy.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Literal
 
 from spacy.tokens import Doc, Token
 
+from libya_reader.analysis import relations
 from libya_reader.analysis.descriptors import (
     SideReference,
     find_fighters,
     find_side_references,
     find_unit_names,
+    sides_of,
+    vocabulary,
 )
 from libya_reader.analysis.pipeline import KB_LABEL
 from libya_reader.analysis.relations import find_relations
 from libya_reader.analysis.shapes import (
+    FACILITY_NOUNS,
     ROLE_NOUNS,
+    WEAPON_NOUNS,
     find_definite_references,
     find_place_shapes,
     find_unlabelled_people,
+    may_find_unlabelled_people,
     names_a_weapon,
 )
 from libya_reader.knowledge import KnowledgeBase
@@ -64,7 +71,6 @@ class Candidate:
     kb_id: str | None = None
     side: SideReference | None = None
     place_hint: bool = False
-    sentence: str = ""
     token_range: tuple[int, int] = (0, 0)
 
 
@@ -90,8 +96,79 @@ def _priority(candidate: Candidate, kb: KnowledgeBase) -> int:
     return 5
 
 
-def read_paragraph(doc: Doc, base: int, kb: KnowledgeBase, year: int | None) -> Paragraph:
-    """Candidates of one paragraph (`base` is its offset in the article), overlaps resolved."""
+@cache
+def _parse_words() -> frozenset[str]:
+    """Words without which a rule that reads the parse finds nothing, whatever else is there.
+
+    Relations need one of their verbs or nouns; a weapon name, a facility and the first two
+    place hints ("the town of X", "X and other towns") need their nouns.
+    """
+    return frozenset().union(
+        relations.SUPPORT_VERBS,
+        relations.SUPPORT_NOUNS,
+        relations.SUPPLY_VERBS,
+        relations.RECEIVE_VERBS,
+        relations.BACKER_NOUNS,
+        WEAPON_NOUNS,
+        FACILITY_NOUNS,
+        PLACE_NOUNS,
+    )
+
+
+def needs_parse(doc: Doc, preset: set[tuple[int, int]], kb: KnowledgeBase) -> bool:
+    """Whether this paragraph, read by the knowledge ruler and NER alone, needs the parse.
+
+    False only where the full pipeline provably gives the same candidates and relations as
+    `read_paragraph(..., parsed=False)`: every rule that reads tags, dependencies or
+    sentences would find nothing here whatever they are. `preset` holds the (start, end)
+    of the spans the knowledge ruler gave the NER. Each clause says which rule it guards.
+    """
+    # NER: in the full pipeline an entity may not run across a sentence start the parser
+    # set (spaCy's Begin and In moves); that is the only way the parse changes its output,
+    # and a span of one token, or the ruler's, never does.
+    if any(len(ent) > 1 and (ent.start, ent.end) not in preset for ent in doc.ents):
+        return True
+    lowers = {token.lower_ for token in doc}
+    if not lowers.isdisjoint(_parse_words()):
+        return True
+    words = vocabulary()
+    entries = [kb.get(ent.kb_id_) for ent in doc.ents if ent.label_ == KB_LABEL]
+    kinds = {entry.kind for entry in entries if entry is not None}
+    labels = {ent.label_ for ent in doc.ents}
+    # Side references: a head noun, and a word that tells the side, a leader or a backer.
+    heads = {word for group in words["heads"].values() for word in group}
+    if not lowers.isdisjoint(heads) and (
+        "person" in kinds
+        or any(sides_of(token.text) for token in doc)
+        or any(token.lower_.split("-")[-1] in words["backing_verbs"] for token in doc)
+    ):
+        return True
+    # Fighters: "Syrian mercenaries", "Zawiya militiamen".
+    if not lowers.isdisjoint(words["foreign_fighters"]) and (
+        not lowers.isdisjoint(words["demonyms"]) or "place" in kinds
+    ):
+        return True
+    # The third place hint: a PERSON entity governed by "in", "from"...
+    if "PERSON" in labels and not lowers.isdisjoint(PLACE_PREPS):
+        return True
+    # Spreading place hints along a list: a person or organisation beside a place.
+    if labels & {"PERSON", "ORG"} and ("place" in kinds or labels & {"GPE", "LOC", "FAC"}):
+        return True
+    if may_find_unlabelled_people(doc):
+        return True
+    # "the council": the only words `find_definite_references` accepts.
+    nouns = words["anaphors"]
+    return any(t.lower_ in nouns and t.i > 0 and doc[t.i - 1].lower_ == "the" for t in doc)
+
+
+def read_paragraph(
+    doc: Doc, base: int, kb: KnowledgeBase, year: int | None, parsed: bool = True
+) -> Paragraph:
+    """Candidates of one paragraph (`base` is its offset in the article), overlaps resolved.
+
+    `parsed=False` reads a doc the parser never saw: only the rules that need no parse run,
+    which is the whole analysis where `needs_parse` says so.
+    """
     proposals: list[Candidate] = []
 
     def add(start: int, end: int, kind: CandidateKind, **extra: object) -> None:
@@ -102,31 +179,33 @@ def read_paragraph(doc: Doc, base: int, kb: KnowledgeBase, year: int | None) -> 
                 end=base + span.end_char,
                 text=span.text,
                 kind=kind,
-                sentence=span.sent.text.strip(),
                 token_range=(start, end),
                 **extra,  # type: ignore[arg-type]
             )
         )
 
-    for ref in find_side_references(doc, kb, year):
-        add(ref.start, ref.end, "side", side=ref)
-    for start, end in find_fighters(doc, kb):
-        add(start, end, "fighters")
+    if parsed:
+        for ref in find_side_references(doc, kb, year):
+            add(ref.start, ref.end, "side", side=ref)
+        for start, end in find_fighters(doc, kb):
+            add(start, end, "fighters")
     for ent in doc.ents:
         if ent.label_ == KB_LABEL:
             add(ent.start, ent.end, "kb", kb_id=ent.kb_id_)
         elif ent.label_ in NER_LABELS and ent.label_ != "NORP":
-            if names_a_weapon(doc, ent.start, ent.end):
+            if parsed and names_a_weapon(doc, ent.start, ent.end):
                 continue
-            add(ent.start, ent.end, "ner", label=ent.label_, place_hint=_place_hint(doc, ent.root))
+            hint = parsed and _place_hint(doc, ent.root)
+            add(ent.start, ent.end, "ner", label=ent.label_, place_hint=hint)
     for start, end in find_unit_names(doc):
         add(start, end, "unit")
-    for start, end in find_place_shapes(doc):
+    for start, end in find_place_shapes(doc, parsed):
         add(start, end, "place", label="FAC", place_hint=True)
-    for start, end in find_unlabelled_people(doc):
-        add(start, end, "ner", label="PERSON")
-    for start, end in find_definite_references(doc):
-        add(start, end, "anaphor", label=doc[end - 1].lower_)
+    if parsed:
+        for start, end in find_unlabelled_people(doc):
+            add(start, end, "ner", label="PERSON")
+        for start, end in find_definite_references(doc):
+            add(start, end, "anaphor", label=doc[end - 1].lower_)
 
     chosen: list[Candidate] = []
     taken: set[int] = set()
@@ -140,15 +219,16 @@ def read_paragraph(doc: Doc, base: int, kb: KnowledgeBase, year: int | None) -> 
         chosen.append(candidate)
     chosen.sort(key=lambda c: c.start)
 
-    owner = {t: index for index, c in enumerate(chosen) for t in range(*c.token_range)}
     paragraph = Paragraph(candidates=chosen)
+    if not parsed:
+        return paragraph
+    owner = {t: index for index, c in enumerate(chosen) for t in range(*c.token_range)}
     for hit in find_relations(doc, lambda token: token.i in owner):
         paragraph.relations.append((owner[hit.backer], owner[hit.faction], hit.evidence))
     for index, candidate in enumerate(chosen):
         if candidate.side is not None and candidate.side.backer_id:
-            paragraph.relations.append(
-                (f"kb:{candidate.side.backer_id}", index, candidate.sentence)
-            )
+            sentence = doc[slice(*candidate.token_range)].sent.text.strip()
+            paragraph.relations.append((f"kb:{candidate.side.backer_id}", index, sentence))
     _spread_place_hints(doc, chosen, owner, kb)
     return paragraph
 

@@ -72,7 +72,7 @@ def _role_of(token: Token) -> str | None:
     return None
 
 
-def _sides_of(text: str) -> set[str]:
+def sides_of(text: str) -> set[str]:
     lower = text.casefold()
     parts = {lower, *lower.split("-")}
     return {side for side, words in vocabulary()["side_words"].items() if parts & set(words)}
@@ -148,10 +148,10 @@ def find_side_references(doc: Doc, kb: KnowledgeBase, year: int | None) -> list[
                 elif entry is not None and entry.kind == "faction":
                     continue  # "the GNA's forces" are the GNA: leave the name to itself
                 else:
-                    sides |= _sides_of(child.text)
+                    sides |= sides_of(child.text)
                 child_start = min(subtree[0].i, person.start if person is not None else child.i)
             for token in subtree:
-                sides |= _sides_of(token.text)
+                sides |= sides_of(token.text)
                 pieces = token.lower_.split("-")
                 if token.lower_ in backing_verbs or pieces[-1] in backing_verbs:
                     backer_text = "-".join(pieces[:-1]) if len(pieces) > 1 else ""
@@ -170,8 +170,8 @@ def find_side_references(doc: Doc, kb: KnowledgeBase, year: int | None) -> list[
         for child in preps:
             if child.lower_ == "in":
                 objects = [t for t in child.children if t.dep_ == "pobj"]
-                if objects and _sides_of(objects[0].text):
-                    sides |= _sides_of(objects[0].text)
+                if objects and sides_of(objects[0].text):
+                    sides |= sides_of(objects[0].text)
                     end = objects[0].i + 1
         if backer_id is not None and not sides and faction_id is None:
             backer = kb.get(backer_id)

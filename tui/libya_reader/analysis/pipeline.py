@@ -112,6 +112,11 @@ def make_knowledge_ruler(nlp: Language, name: str) -> KnowledgeRuler:
     return KnowledgeRuler(nlp, load_knowledge())
 
 
+# Components that never read entities, and whose output the NER and the ruler never read
+# (attributes the NER embeds are lexical: NORM, PREFIX, SUFFIX, SHAPE).
+_PARSE_COMPONENTS = frozenset({"tok2vec", "tagger", "morphologizer", "parser", "attribute_ruler"})
+
+
 @dataclass(frozen=True, slots=True)
 class Pipeline:
     nlp: Language
@@ -119,6 +124,24 @@ class Pipeline:
     model_version: str
     statistical: bool
     warning: str | None
+    # The components before the ruler, if the ruler and the NER can run without them and
+    # they after both (see `split_components`); None: always run every component in order.
+    parse_components: tuple[str, ...] | None = None
+
+
+def split_components(nlp: Language) -> tuple[str, ...] | None:
+    """The parse components, if "ruler + NER first, the parse later" gives the same docs.
+
+    It does when everything before the ruler is a known component that ignores entities,
+    nothing follows the NER, and the NER embeds the words itself: a NER listening to a
+    shared tok2vec or transformer would depend on it.
+    """
+    names = nlp.pipe_names
+    if names[-2:] != [RULER_NAME, "ner"] or not set(names[:-2]) <= _PARSE_COMPONENTS:
+        return None
+    if any("listener" in node.name for node in nlp.get_pipe("ner").model.walk()):
+        return None
+    return tuple(names[:-2])
 
 
 def _load_model(name: str | None) -> tuple[Language, str]:
@@ -157,4 +180,4 @@ def build_pipeline(model: str | None = None) -> Pipeline:
     else:
         nlp.add_pipe(RULER_NAME)
     version = str(nlp.meta.get("version", "0"))
-    return Pipeline(nlp, name, version, statistical, warning)
+    return Pipeline(nlp, name, version, statistical, warning, split_components(nlp))

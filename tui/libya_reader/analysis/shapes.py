@@ -104,9 +104,12 @@ def _name_run(doc: Doc, start: int) -> int:
     return end
 
 
-def find_place_shapes(doc: Doc) -> list[tuple[int, int]]:
+def find_place_shapes(doc: Doc, parsed: bool = True) -> list[tuple[int, int]]:
     """Places by their shape: "Bir Tuwaila", "Bab bin Ghashir", "District 3",
-    "Abu Salim hospital", "Tripoli's international airport"."""
+    "Abu Salim hospital", "Tripoli's international airport".
+
+    Facilities need the parse; without it (`parsed=False`) only the word shapes are read.
+    """
     spans = []
     for token in doc:
         if token.text in TOPONYM_HEADS and token.i + 1 < len(doc):
@@ -116,7 +119,7 @@ def find_place_shapes(doc: Doc) -> list[tuple[int, int]]:
         elif token.text in ("District", "Zone", "Sector") and token.i + 1 < len(doc):
             if doc[token.i + 1].like_num:
                 spans.append((token.i, token.i + 2))
-        elif token.lower_ in FACILITY_NOUNS and token.pos_ == "NOUN" and token.i > 0:
+        elif parsed and token.lower_ in FACILITY_NOUNS and token.pos_ == "NOUN" and token.i > 0:
             start = _facility_start(doc, token)
             if start is not None:
                 spans.append((start, token.i + 1))
@@ -236,11 +239,40 @@ _TITLE_WORDS = frozenset(
 
 
 def _free_name_word(token: Token) -> bool:
-    if not (token.is_title or token.lower_ in ("al", "el", "-")) or token.pos_ != "PROPN":
+    return token.pos_ == "PROPN" and _may_be_free_name_word(token)
+
+
+def _may_be_free_name_word(token: Token) -> bool:
+    """`_free_name_word` without the tagger's PROPN: what the words alone allow."""
+    if not (token.is_title or token.lower_ in ("al", "el", "-")):
         return False
     if token.text in _TITLE_WORDS:
         return False
     return token.ent_type_ in ("", "PERSON", "DATE")  # "Ramadan" is also the month
+
+
+def may_find_unlabelled_people(doc: Doc) -> bool:
+    """Whether `find_unlabelled_people` could find anything, whatever the parse says.
+
+    It needs a speech verb or a role noun (`_said_of_a_person` reads no other words) and
+    two name words in a row, al/el/- between them allowed; `_may_be_free_name_word` holds
+    for every word `_free_name_word` accepts, so this is never False where it finds one.
+    """
+    if not any(t.lower_ in SPEECH_VERBS or t.lower_ in ROLE_NOUNS for t in doc):
+        return False
+    names = 0
+    for token in doc:
+        lower = token.lower_
+        may_be_name = _may_be_free_name_word(token)
+        if lower in ("al", "el", "-") or (may_be_name and lower in _NAME_LINKS):
+            continue  # may sit inside a name ("Salem Abu Zaid") but does not end one
+        if may_be_name:
+            names += 1
+            if names >= 2:
+                return True
+        else:
+            names = 0
+    return False
 
 
 def _said_of_a_person(root: Token) -> bool:

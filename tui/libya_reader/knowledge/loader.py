@@ -83,6 +83,8 @@ class KnowledgeBase:
     version: str
     entries: dict[str, Entry] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    # Built on the first lookup (every lookup used to rebuild it); entries are final by then.
+    _forms: dict[str, Entry] | None = field(default=None, init=False, repr=False, compare=False)
 
     def of_kind(self, kind: str) -> list[Entry]:
         return [e for e in self.entries.values() if e.kind == kind]
@@ -92,7 +94,9 @@ class KnowledgeBase:
 
     def by_form(self) -> dict[str, Entry]:
         """Every surface form, case-folded, to its entry."""
-        return _form_index(self)
+        if self._forms is None:
+            self._forms = _form_index(self)
+        return self._forms
 
     def lookup(self, text: str) -> Entry | None:
         """The entry a surface form names; acronyms ("IS", "UN") only in their own case."""

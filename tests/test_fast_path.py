@@ -1,0 +1,155 @@
+"""The fast path (parse only where a rule reads it) gives what every component everywhere gives."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from libya_reader.analysis import analyser as analyser_module
+from libya_reader.analysis.analyser import Analyser, paragraphs
+from libya_reader.articles import load_article
+
+EVAL = Path(__file__).resolve().parent.parent / "eval"
+ARTICLES = sorted(EVAL.glob("*/*.txt"))
+
+# One or more sentences per rule that reads the parse, and a few that read none.
+SENTENCES = [
+    "Turkey and Qatar back the Government of National Accord.",  # active support
+    "The GNA is backed by Turkey, Italy and Qatar.",  # passive, coordinated agents
+    "Along with Egypt, the LNA is backed by the United Arab Emirates.",
+    "Wagner, a Russia-backed company, fought near Tripoli.",  # "X-backed"
+    "Fighters from Turkey-backed units entered Tarhouna.",
+    "The LNA, which Russia supports, attacked Tripoli.",  # relative clauses
+    "France, Britain and Qatar, which has supplied weapons to the rebels, met in Doha.",
+    "The GNA accused the UAE of arming the LNA.",  # "accuse A of arming X"
+    "Egypt sent drones and mercenaries to the LNA.",  # supply, receive
+    "The GNA receives drones from Turkey.",
+    "The LNA's backers include Russia and Egypt.",  # backer nouns
+    "Turkey is the GNA's main backer.",
+    "Turkey stepped up its support for the GNA.",  # support nouns
+    "The GNA relies on support from Turkey.",
+    "Egypt and the UAE back Operation Dignity.",  # "back" read as an adverb
+    "Ramadan al-Ghirani, the head of the council, said the talks failed.",  # people
+    "Salem Abu Zaid said the road was closed.",
+    "Tamer Ramadan of the Red Crescent told reporters the toll was rising.",
+    "The Tripoli-based government and east-based forces traded fire.",  # descriptors
+    "Hifter's forces shelled the Tripoli government in the west.",
+    "Turkish-backed troops and Syrian mercenaries reached Sirte. Zawiya militiamen fled.",
+    "Clashes hit Abu Salim hospital and Tripoli's international airport.",  # facilities
+    "Pantsir air defence systems were seen near Bir Tuwaila and in District 3.",  # weapons
+    "The council met in Sabratha, Surman and al-Asabaa. The council said nothing.",
+    "Fighting in the town of Gharyan and in Murzuq went on. Bashagha spoke from Misrata.",
+    "Prices of bread have doubled since February, residents said.",  # no names at all
+    "It was not possible to verify the claims independently.",
+    "TRIPOLI, Libya (AP) — The UN envoy arrived on Monday. (AP Photo/Hazem Ahmed)",
+]
+
+
+@pytest.fixture(scope="module")
+def full() -> Analyser:
+    return Analyser(full=True)
+
+
+@pytest.fixture(scope="module")
+def fast(full: Analyser) -> Analyser:
+    return Analyser()
+
+
+def _texts() -> list[str]:
+    return [load_article(path).text for path in ARTICLES] + SENTENCES
+
+
+def _json(analysis: Any) -> dict[str, Any]:
+    return analysis.to_dict()  # type: ignore[no-any-return]
+
+
+def test_the_eval_articles_are_there() -> None:
+    assert {path.parent.name for path in ARTICLES} == {"seed", "devset", "holdout"}
+
+
+@pytest.mark.parametrize("text", _texts(), ids=lambda t: t[:40])
+def test_fast_equals_full(fast: Analyser, full: Analyser, text: str) -> None:
+    assert _json(fast.analyse(text)) == _json(full.analyse(text))
+
+
+def test_many_at_once_equals_one_at_a_time(fast: Analyser, full: Analyser) -> None:
+    texts = _texts()
+    together = [_json(a) for a in fast.analyse_many([*texts, "", *texts[:3]])]
+    alone = [_json(full.analyse(t)) for t in [*texts, "", *texts[:3]]]
+    assert together == alone
+
+
+def test_steps_end_where_the_full_analysis_does(fast: Analyser, full: Analyser) -> None:
+    text = "\n\n".join(_texts())
+    steps = list(fast.analyse_in_steps(text, first_step=4))
+    assert len(steps) > 3 and [s[1] for s in steps] == sorted(s[1] for s in steps)
+    assert _json(steps[-1][0]) == _json(full.analyse(text))
+
+
+def test_the_sentences_exercise_the_parse(fast: Analyser) -> None:
+    """Most written sentences need the parse, so the equality above tests the parse rules."""
+    from libya_reader.analysis.candidates import needs_parse
+    from libya_reader.analysis.pipeline import RULER_NAME
+    from libya_reader.knowledge import load_knowledge
+
+    nlp = fast.pipeline.nlp
+    ruler, ner = nlp.get_pipe(RULER_NAME), nlp.get_pipe("ner")
+    wanted = []
+    for sentence in SENTENCES:
+        doc = ruler(nlp.make_doc(sentence))
+        preset = {(e.start, e.end) for e in doc.ents}
+        wanted.append(needs_parse(ner(doc), preset, load_knowledge()))
+    assert sum(wanted) >= len(SENTENCES) - 3
+    assert not wanted[SENTENCES.index("It was not possible to verify the claims independently.")]
+
+
+def _paragraph_pairs(analyser: Analyser) -> Iterator[tuple[Any, ...]]:
+    """Each paragraph fully parsed, read with every rule and with the parse-free rules alone,
+    wherever `needs_parse` says the parse is not needed."""
+    from libya_reader.analysis.candidates import needs_parse, read_paragraph
+    from libya_reader.analysis.pipeline import RULER_NAME
+    from libya_reader.knowledge import load_knowledge
+
+    kb = load_knowledge()
+    nlp = analyser.pipeline.nlp
+    ruler = nlp.get_pipe(RULER_NAME)
+    for text in _texts():
+        for _, piece in paragraphs(text):
+            preset = {(e.start, e.end) for e in ruler(nlp.make_doc(piece)).ents}
+            doc = nlp(piece)
+            if not needs_parse(doc, preset, kb):
+                yield tuple(read_paragraph(doc, 0, kb, 2020, parsed) for parsed in (True, False))
+
+
+def test_skipped_paragraphs_lose_nothing(full: Analyser) -> None:
+    """The predicate itself: where it skips the parse, the parse-reading rules find nothing."""
+    pairs = list(_paragraph_pairs(full))
+    assert pairs, "no paragraph skips the parse: the test would prove nothing"
+    for with_parse, without in pairs:
+        assert with_parse == without
+
+
+def test_ner_redone_after_the_parse_is_the_full_pipelines(
+    fast: Analyser, full: Analyser, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The path taken when a NER span runs over a parser's sentence start (rare): forced here."""
+    monkeypatch.setattr(analyser_module, "_crosses_a_sentence", lambda doc, preset: True)
+    for text in [load_article(ARTICLES[0]).text, *SENTENCES]:
+        assert _json(fast.analyse(text)) == _json(full.analyse(text))
+
+
+def test_a_span_over_a_sentence_start_is_seen(fast: Analyser) -> None:
+    nlp = fast.pipeline.nlp
+    doc = nlp.get_pipe("ner")(nlp.make_doc("Khalid Mansour Omar spoke on Monday."))
+    person = [e for e in doc.ents if e.label_ == "PERSON" and len(e) > 1]
+    assert person and not analyser_module._crosses_a_sentence(doc, ())
+    doc[person[0].start + 1].is_sent_start = True
+    assert analyser_module._crosses_a_sentence(doc, ())
+    assert not analyser_module._crosses_a_sentence(doc, tuple(person))
+
+
+def test_full_runs_every_component(full: Analyser) -> None:
+    assert full.full and not Analyser().full
