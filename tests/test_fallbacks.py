@@ -97,6 +97,9 @@ async def test_the_app_says_once_that_it_reads_without_a_model() -> None:
         assert len(app._raw) == 2
         fallback = [m for m in notices(app) if INSTALL_HINT in m]
         assert len(fallback) == 1 and "no_such_model" in fallback[0]
+        # spaCy's "[E050]" is text, not a markup tag to swallow.
+        assert "[E050]" in fallback[0]
+        assert not any(n.markup for n in app._notifications)
         await pilot.press("enter")
         await ready(pilot)
         assert "knowledge base only" in status(app)

@@ -68,6 +68,10 @@ def serve(model_name: str | None) -> None:
     answers = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # whatever a library prints must not corrupt the frames
     analyser = Analyser(model_name)
+    # The model loads before the first request arrives; a failure here is reported with
+    # the first request, which tries again.
+    with contextlib.suppress(Exception):
+        analyser.pipeline  # noqa: B018
     while True:
         try:
             request = _read(0)
@@ -106,7 +110,7 @@ class AnalysisProcess:
         self._job = 0
         self._running: int | None = None
         self._job_lock = threading.Lock()  # one job at a time
-        self._send_lock = threading.Lock()  # cancel() writes from another thread
+        self._send_lock = threading.Lock()  # the child and its stdin, shared with cancel()
 
     def _child(self) -> subprocess.Popen[bytes]:
         if self._process is None or self._process.poll() is not None:
@@ -134,10 +138,17 @@ class AnalysisProcess:
                 errors.close()
         return self._process
 
+    def start(self) -> None:
+        """Start the child now, so the model loads before the first job; a failure to
+        start is left for `analyse` to report."""
+        with self._send_lock, contextlib.suppress(OSError):
+            self._child()
+
     def analyse(self, text: str, on_step: OnStep | None = None) -> Analysis:
         with self._job_lock:
             try:
-                child = self._child()
+                with self._send_lock:
+                    child = self._child()
             except OSError as exc:
                 raise AnalysisError(f"could not start the analysis process: {exc}") from None
             assert child.stdin is not None and child.stdout is not None

@@ -17,6 +17,7 @@ from textual.app import App
 from textual.binding import Binding
 from textual.command import Hit, Hits, Provider
 from textual.message import Message
+from textual.notifications import SeverityLevel
 
 from libya_reader import clipboard, paths
 from libya_reader import config as config_file
@@ -150,7 +151,12 @@ class ReaderApp(App[None]):
         self.library = library
         self.fingerprint = fingerprint
         self._analyse = analyse
-        self._process: AnalysisProcess | None = None
+        # Made now, started (a child process) only once some article needs analysing.
+        self._process = (
+            AnalysisProcess(self.config.model_name, log=str(paths.analysis_log()))
+            if analyse is None
+            else None
+        )
         self._raw: dict[int, Analysis] = {}  # as analysed; corrections apply on top
         self._shown: dict[int, Analysis] = {}  # corrected, as the screens show them
         self._ids: dict[int, int] = {}  # article index -> library id
@@ -162,6 +168,19 @@ class ReaderApp(App[None]):
         # Until the library has said what it knows, no analysis starts (it may be cached).
         self._taken_in = library is None
         self._waiting: int | None = None  # the article a reader asked for meanwhile
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Notifications carry file names, error messages and entity names from articles:
+        plain text unless a caller asks for markup ("[E050]" must not vanish as a tag)."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     # --- start and stop -----------------------------------------------------------------
 
@@ -201,7 +220,11 @@ class ReaderApp(App[None]):
                 fingerprint = pipeline_fingerprint(self.config.model_name)
             for index, article in enumerate(self.articles):
                 record = self.library.add(article)
-                found.append((index, record, self.library.cached_analysis(record.sha, fingerprint)))
+                cached = self.library.cached_analysis(record.sha, fingerprint)
+                if cached is None and self._process is not None:
+                    # Loading spaCy takes seconds: begin while the screen is still drawing.
+                    self._process.start()
+                found.append((index, record, cached))
         except LibraryError as exc:
             error = f"{exc}; going on without the library"
         self.post_message(ArticlesTakenIn(found, fingerprint, error))
@@ -293,9 +316,7 @@ class ReaderApp(App[None]):
             if self._analyse is not None:
                 analysis = self._analyse(text)
             else:
-                if self._process is None:
-                    log = str(paths.analysis_log())
-                    self._process = AnalysisProcess(self.config.model_name, log=log)
+                assert self._process is not None
 
                 def step(partial_analysis: Analysis, done: int, total: int) -> None:
                     self.post_message(AnalysisStep(index, partial_analysis, done, total))
