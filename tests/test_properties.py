@@ -8,12 +8,21 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from libya_reader.analysis.model import Analysis, Entity, Group, Mention, Relation
-from libya_reader.articles import Article, ArticleError, decode, from_text, sanitise
+from libya_reader.articles import (
+    _TRANSLATE,
+    Article,
+    ArticleError,
+    _paragraphs,
+    decode,
+    from_text,
+    sanitise,
+)
 from libya_reader.export import render
 
 FAST = settings(max_examples=150, deadline=None)
@@ -62,6 +71,25 @@ def test_sanitise_is_clean_and_one_for_one(text: str) -> None:
     normalised = text.replace("\r\n", "\n").replace("\r", "\n")
     assert len(clean) == len(normalised)
     assert sanitise(clean) == clean  # idempotent: saving and reloading changes nothing
+
+
+def sanitise_by_hand(text: str) -> str:
+    """The sanitiser's contract, one character at a time: the oracle for its fast path."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n")
+    return "".join(_TRANSLATE.get(ord(ch), ch) for ch in text)
+
+
+@FAST
+@given(nasty_text)
+def test_sanitise_fast_path_equals_the_plain_definition(text: str) -> None:
+    assert sanitise(text) == sanitise_by_hand(text)
+
+
+@FAST
+@given(st.lists(st.sampled_from(["a", "b c", " ", "\t", "\n", "\n\n", "\n \n", "é"])).map("".join))
+def test_paragraphs_equal_the_one_character_at_a_time_definition(text: str) -> None:
+    slow = re.compile(r"[^\n](?:.|\n(?!\s*\n))*")
+    assert _paragraphs(text) == [m.span() for m in slow.finditer(text)]
 
 
 @FAST
