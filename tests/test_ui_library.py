@@ -44,8 +44,9 @@ async def test_an_analysed_article_reopens_from_the_cache(reader_home: Path) -> 
         assert len(calls) == 1
         app = app_with(library, [TEXT], calls)
         async with app.run_test() as pilot:
+            # Highlighted on the first paint: read from the library before the screen mounts.
+            assert app.screen.analysis is not None
             await pilot.pause()
-            # Highlighted at once, with no analysis run.
             assert "factions" in status(app)
         assert len(calls) == 1
 

@@ -90,10 +90,11 @@ def _install_stamp(name: str) -> list[object]:
         return [name, None]
 
 
-def _versions(model: str) -> tuple[str, str]:
+def _versions(model: str, read_metadata: bool = True) -> tuple[str, str] | None:
     """(model version, spaCy version), from a stamp file while nothing was installed since.
 
-    Reading package metadata costs more than the rest of a cached `entities` run.
+    Reading package metadata costs more than the rest of a cached `entities` run; without
+    `read_metadata`, a stamp that does not match gives None instead.
     """
     stamp_file = paths.cache_dir() / "versions.json"
     key = [model, _install_stamp("spacy")]
@@ -103,6 +104,8 @@ def _versions(model: str) -> tuple[str, str]:
         stamp = json.loads(stamp_file.read_text(encoding="utf-8"))
         if stamp["key"] == key:
             return str(stamp["model"]), str(stamp["spacy"])
+    if not read_metadata:
+        return None
     versions = model_version(model), _package_version("spacy")
     with contextlib.suppress(OSError):
         stamp_file.parent.mkdir(parents=True, exist_ok=True)
@@ -148,5 +151,18 @@ def code_version() -> str:
 def pipeline_fingerprint(model_name: str | None = None) -> str:
     """One string that changes whenever the pipeline's output could."""
     model = resolve_model(model_name)
-    model_at, spacy_at = _versions(model)
+    versions = _versions(model)
+    assert versions is not None
+    return _fingerprint(model, versions)
+
+
+def quick_fingerprint(model_name: str | None = None) -> str | None:
+    """The fingerprint when it costs a few milliseconds (the version stamp matches), or None."""
+    model = resolve_model(model_name)
+    versions = _versions(model, read_metadata=False)
+    return _fingerprint(model, versions) if versions is not None else None
+
+
+def _fingerprint(model: str, versions: tuple[str, str]) -> str:
+    model_at, spacy_at = versions
     return f"{model}@{model_at}|spacy@{spacy_at}|kb@{knowledge_version()}|code@{code_version()}"

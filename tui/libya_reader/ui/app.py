@@ -21,7 +21,7 @@ from textual.notifications import SeverityLevel
 
 from libya_reader import clipboard, paths
 from libya_reader import config as config_file
-from libya_reader.analysis.fingerprint import pipeline_fingerprint
+from libya_reader.analysis.fingerprint import pipeline_fingerprint, quick_fingerprint
 from libya_reader.analysis.model import GROUP_ORDER, Analysis, Entity
 from libya_reader.analysis.worker import AnalysisProcess, Cancelled
 from libya_reader.articles import Article
@@ -42,6 +42,9 @@ Analyse = Callable[[str], Analysis]
 # An analysis with this many mentions is big enough for the cyclic collector's full passes
 # over it to cost a frame (~100 ms at 20,000 mentions): park it out of the collector's way.
 PARK_MENTIONS = 2_000
+# Up to this size a cached analysis is read before the first paint (decoding one of a 1 MB
+# article's 20,000 mentions takes a tenth of a second: that one waits for the intake).
+PEEK_CHARS = 100_000
 
 
 def park_long_lived(analysis: Analysis) -> None:
@@ -206,7 +209,27 @@ class ReaderApp(App[None]):
             self.call_from_thread(self.notify, warning, severity="warning", timeout=15)
 
     def get_default_screen(self) -> LibraryScreen | ReaderScreen:
-        return LibraryScreen() if self.has_library_screen else ReaderScreen(0)
+        if self.has_library_screen:
+            return LibraryScreen()
+        self._peek_cache(0)
+        return ReaderScreen(0)
+
+    def _peek_cache(self, index: int) -> None:
+        """A cached article is highlighted on its first paint, when finding out costs a few
+        milliseconds: a short text, a known fingerprint, one read. Otherwise the intake,
+        after the first paint, finds it."""
+        text = self.articles[index].text
+        if self.library is None or len(text) > PEEK_CHARS:
+            return
+        fingerprint = self.fingerprint or quick_fingerprint(self.config.model_name)
+        if fingerprint is None:
+            return
+        try:
+            cached = self.library.cached_analysis(text_sha(text), fingerprint)
+        except LibraryError:
+            return  # the intake reports it
+        if cached is not None:
+            self._raw[index] = cached
 
     @work(thread=True, exit_on_error=False, group="startup")
     def _take_in_articles(self) -> None:
@@ -260,7 +283,7 @@ class ReaderApp(App[None]):
         self._ids[index] = record.id
         if record.read:
             self._read.add(index)
-        if cached is not None:
+        if cached is not None and index not in self._raw:
             self._raw[index] = cached
 
     def on_unmount(self) -> None:
