@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -221,7 +222,9 @@ _MONTHS = [
     "December",
 ]
 _MONTH_RE = "|".join([*_MONTHS, *(m[:3] + r"\.?" for m in _MONTHS), "Sept\\.?"])
-_DATE = re.compile(rf"\b(?P<month>{_MONTH_RE})\s+(?P<day>\d{{1,2}}),\s+(?P<year>(?:19|20)\d\d)\b")
+# No leading \b: a pattern that starts with its month names lets the engine skip ahead to
+# their first letters (4x faster on a long text); `_dates` checks the boundary instead.
+_DATE = re.compile(rf"(?P<month>{_MONTH_RE})\s+(?P<day>\d{{1,2}}),\s+(?P<year>(?:19|20)\d\d)\b")
 _HEADING = re.compile(r"^#\s+(.+?)\s*#*\s*$")
 _AGENCIES = {"AP": "AP", "AFP": "AFP", "REUTERS": "Reuters"}
 TITLE_WIDTH = 72
@@ -236,11 +239,19 @@ def _paragraphs(text: str) -> list[tuple[int, int]]:
     return [match.span() for match in _PARAGRAPH.finditer(text)]
 
 
+def _dates(text: str) -> Iterator[re.Match[str]]:
+    """The full dates in `text`, each starting at a word boundary (as `\b` would)."""
+    for match in _DATE.finditer(text):
+        before = text[match.start() - 1] if match.start() else " "
+        if not (before.isalnum() or before == "_"):
+            yield match
+
+
 def latest_date(text: str) -> date | None:
     """The latest full date the text gives: captions carry older photo dates first."""
     months = [m[:3].lower() for m in _MONTHS]
     found = []
-    for match in _DATE.finditer(text):
+    for match in _dates(text):
         month = months.index(match["month"].rstrip(".")[:3].lower()) + 1
         try:
             found.append(date(int(match["year"]), month, int(match["day"])))
