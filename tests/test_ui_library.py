@@ -149,3 +149,22 @@ async def test_overview_ranks_across_articles(reader_home: Path) -> None:
             assert overview.relations and overview.relations[0].backer == "Turkey"
             await pilot.press("escape")
             assert app.screen.__class__.__name__ == "LibraryScreen"
+
+
+async def test_a_library_that_breaks_at_intake_leaves_the_reader_working(
+    reader_home: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    import sqlite3
+
+    def broken(*_args: object) -> None:
+        raise sqlite3.OperationalError("disk I/O error")
+
+    calls: list[str] = []
+    with open_library(reader_home) as library:
+        monkeypatch.setattr(library, "add", broken)
+        app = app_with(library, [TEXT], calls)
+        async with app.run_test() as pilot:
+            await ready(pilot)
+            assert any("going on without the library" in n.message for n in app._notifications)
+            assert app.library is None
+            assert len(calls) == 1 and "factions" in status(app)  # analysed all the same

@@ -248,7 +248,7 @@ class ReaderApp(App[None]):
                     # Loading spaCy takes seconds: begin while the screen is still drawing.
                     self._process.start()
                 found.append((index, record, cached))
-        except LibraryError as exc:
+        except Exception as exc:  # whatever breaks here, analyses must not wait forever
             error = f"{exc}; going on without the library"
         self.post_message(ArticlesTakenIn(found, fingerprint, error))
 
