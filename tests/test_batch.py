@@ -345,6 +345,39 @@ def test_a_changed_knowledge_file_is_a_miss(tmp_path: Path) -> None:
     assert pipeline_fingerprint("some_other_model") != before
 
 
+def test_versions_come_from_the_stamp_while_nothing_was_installed(reader_home: Path) -> None:
+    from libya_reader.analysis.fingerprint import pipeline_fingerprint, quick_fingerprint
+
+    assert quick_fingerprint(None) is None  # no stamp yet: finding out would cost
+    first = pipeline_fingerprint(None)
+    stamp = reader_home / "cache" / "versions.json"
+    data = json.loads(stamp.read_text(encoding="utf-8"))
+    assert quick_fingerprint(None) == first
+    # The stamp is trusted while its key (install folders and their mtimes) holds...
+    stamp.write_text(json.dumps({**data, "spacy": "0.0-stamped"}), encoding="utf-8")
+    assert "spacy@0.0-stamped" in pipeline_fingerprint(None)
+    # ...and not once an install changed them: the metadata is read again.
+    moved = {**data, "key": [*data["key"][:1], ["elsewhere", 1, 2], *data["key"][2:]]}
+    stamp.write_text(json.dumps({**moved, "spacy": "0.0-stamped"}), encoding="utf-8")
+    assert quick_fingerprint(None) is None
+    assert pipeline_fingerprint(None) == first
+    # A stamp hit never imports importlib.metadata (tens of milliseconds at every start).
+    probe = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys\n"
+            "from libya_reader.analysis.fingerprint import pipeline_fingerprint\n"
+            "pipeline_fingerprint(None); print('importlib.metadata' in sys.modules)",
+        ],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "LIBYA_READER_HOME": str(reader_home)},
+        check=True,
+    )
+    assert probe.stdout.strip() == "False"
+
+
 def test_corrections_show_in_the_cached_entities(tmp_path: Path) -> None:
     from libya_reader.corrections import Correction
 
