@@ -26,7 +26,6 @@ from libya_reader.analysis.model import GROUP_ORDER, Analysis, Entity
 from libya_reader.analysis.worker import AnalysisProcess, Cancelled
 from libya_reader.articles import Article
 from libya_reader.corrections import Correction, apply_corrections
-from libya_reader.knowledge.loader import knowledge_warnings
 from libya_reader.library import ArticleRecord, Library, LibraryError, text_sha
 from libya_reader.resources import styles_dir
 from libya_reader.ui.screens import (
@@ -205,6 +204,8 @@ class ReaderApp(App[None]):
     @work(thread=True, exit_on_error=False, group="startup")
     def _check_knowledge(self) -> None:
         """A bad knowledge file is named (file: line) while the shipped one carries on."""
+        from libya_reader.knowledge.loader import knowledge_warnings  # after the first paint
+
         for warning in knowledge_warnings():
             self.call_from_thread(self.notify, warning, severity="warning", timeout=15)
 
