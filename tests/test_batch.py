@@ -361,6 +361,11 @@ def test_versions_come_from_the_stamp_while_nothing_was_installed(reader_home: P
     stamp.write_text(json.dumps({**moved, "spacy": "0.0-stamped"}), encoding="utf-8")
     assert quick_fingerprint(None) is None
     assert pipeline_fingerprint(None) == first
+    # A damaged stamp is no stamp, whatever is in it.
+    for damaged in ["{", "[]", "{}", '{"key": 3}', "\x00\xff"]:
+        stamp.write_text(damaged, encoding="latin-1")
+        assert quick_fingerprint(None) is None
+        assert pipeline_fingerprint(None) == first
     # A stamp hit never imports importlib.metadata (tens of milliseconds at every start).
     probe = subprocess.run(
         [

@@ -13,11 +13,14 @@ import re
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from libya_reader.analysis.analyser import _PARAGRAPH as _ANALYSIS_PARAGRAPH
 from libya_reader.analysis.model import Analysis, Entity, Group, Mention, Relation
 from libya_reader.articles import (
+    _DATE,
     _TRANSLATE,
     Article,
     ArticleError,
+    _dates,
     _paragraphs,
     decode,
     from_text,
@@ -90,6 +93,25 @@ def test_sanitise_fast_path_equals_the_plain_definition(text: str) -> None:
 def test_paragraphs_equal_the_one_character_at_a_time_definition(text: str) -> None:
     slow = re.compile(r"[^\n](?:.|\n(?!\s*\n))*")
     assert _paragraphs(text) == [m.span() for m in slow.finditer(text)]
+
+
+@FAST
+@given(st.lists(st.sampled_from(["a", "b c", " ", "\t", "\n", "\n\n", "\n \n", "é"])).map("".join))
+def test_analysis_pieces_equal_the_one_character_at_a_time_definition(text: str) -> None:
+    slow = re.compile(r"\S(?:.|\n(?![ \t]*\n))*")
+    pieces = [m.span() for m in _ANALYSIS_PARAGRAPH.finditer(text)]
+    assert pieces == [m.span() for m in slow.finditer(text)]
+
+
+@FAST
+@given(
+    st.lists(
+        st.sampled_from(["May 5, 2020", "Sept. 30, 2019", "X", "_", "é", " ", "\n", "9", "Mar"])
+    ).map("".join)
+)
+def test_dates_equal_the_word_boundary_definition(text: str) -> None:
+    slow = re.compile(r"\b" + _DATE.pattern)
+    assert [m.span() for m in _dates(text)] == [m.span() for m in slow.finditer(text)]
 
 
 @FAST

@@ -32,7 +32,9 @@ PIECE_CHARS = 20_000  # a paragraph longer than this is cut at sentence ends
 # that is held in memory. A multiple of FULL_BATCH, so the reference batches as it always did.
 CHUNK = 64
 FULL_BATCH = 16
-_PARAGRAPH = re.compile(r"\S(?:.|\n(?![ \t]*\n))*")
+# A piece starts at a non-space and runs to a blank line; `[^\n]+` takes a line's run at
+# once instead of a character at a time (the same matches, a tenth of the time).
+_PARAGRAPH = re.compile(r"\S(?:[^\n]+|\n(?![ \t]*\n))*")
 
 Job = tuple[int, str, int | None]  # a piece's offset in its article, its text, the year
 

@@ -92,23 +92,39 @@ def _install_stamp(name: str) -> list[object]:
         return [name, None]
 
 
-def _versions(model: str, read_metadata: bool = True) -> tuple[str, str] | None:
-    """(model version, spaCy version), from a stamp file while nothing was installed since.
+_STAMP_NAME = "versions.json"
 
-    Reading package metadata costs more than the rest of a cached `entities` run; without
-    `read_metadata`, a stamp that does not match gives None instead.
-    """
-    stamp_file = paths.cache_dir() / "versions.json"
-    key = [model, _install_stamp("spacy")]
+
+def _stamp_key(model: str) -> list[object]:
+    key: list[object] = [model, _install_stamp("spacy")]
     if not Path(model).expanduser().is_dir():
         key.append(_install_stamp(model))
-    with contextlib.suppress(OSError, ValueError, TypeError):
-        stamp = json.loads(stamp_file.read_text(encoding="utf-8"))
+    return key
+
+
+def _stamped_versions(key: list[object]) -> tuple[str, str] | None:
+    """(model version, spaCy version) from the stamp file, if it was written for `key`.
+
+    A missing, unreadable or damaged stamp is no stamp: the versions are read again.
+    """
+    try:
+        stamp = json.loads((paths.cache_dir() / _STAMP_NAME).read_text(encoding="utf-8"))
         if stamp["key"] == key:
             return str(stamp["model"]), str(stamp["spacy"])
-    if not read_metadata:
-        return None
+    except (OSError, ValueError, TypeError, KeyError):
+        pass
+    return None
+
+
+def _versions(model: str) -> tuple[str, str]:
+    """(model version, spaCy version): from the stamp while nothing was installed since,
+    else from package metadata (which costs more than the rest of a cached run), stamped."""
+    key = _stamp_key(model)
+    stamped = _stamped_versions(key)
+    if stamped is not None:
+        return stamped
     versions = model_version(model), _package_version("spacy")
+    stamp_file = paths.cache_dir() / _STAMP_NAME
     with contextlib.suppress(OSError):
         stamp_file.parent.mkdir(parents=True, exist_ok=True)
         temporary = stamp_file.with_name(f"{stamp_file.name}.{os.getpid()}")
@@ -153,15 +169,13 @@ def code_version() -> str:
 def pipeline_fingerprint(model_name: str | None = None) -> str:
     """One string that changes whenever the pipeline's output could."""
     model = resolve_model(model_name)
-    versions = _versions(model)
-    assert versions is not None
-    return _fingerprint(model, versions)
+    return _fingerprint(model, _versions(model))
 
 
 def quick_fingerprint(model_name: str | None = None) -> str | None:
     """The fingerprint when it costs a few milliseconds (the version stamp matches), or None."""
     model = resolve_model(model_name)
-    versions = _versions(model, read_metadata=False)
+    versions = _stamped_versions(_stamp_key(model))
     return _fingerprint(model, versions) if versions is not None else None
 
 

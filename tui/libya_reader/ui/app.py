@@ -231,6 +231,7 @@ class ReaderApp(App[None]):
             return  # the intake reports it
         if cached is not None:
             self._raw[index] = cached
+            self.fingerprint = fingerprint  # the intake needs it too
 
     @work(thread=True, exit_on_error=False, group="startup")
     def _take_in_articles(self) -> None:
@@ -244,6 +245,9 @@ class ReaderApp(App[None]):
                 fingerprint = pipeline_fingerprint(self.config.model_name)
             for index, article in enumerate(self.articles):
                 record = self.library.add(article)
+                if index in self._raw:  # read before the first paint: not again
+                    found.append((index, record, None))
+                    continue
                 cached = self.library.cached_analysis(record.sha, fingerprint)
                 if cached is None and self._process is not None:
                     # Loading spaCy takes seconds: begin while the screen is still drawing.
