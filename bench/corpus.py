@@ -67,6 +67,13 @@ SUPPORT: list[str] = [
     "delivered fuel and ammunition to", "offered diplomatic backing to", "trained fighters for",
     "flew cargo planes of weapons to", "pledged support for",
 ]
+# Template slots filled with a name of one group: {p} a place, {b} a backer and so on.
+NAMED_SLOTS: dict[str, tuple[list[str], str]] = {
+    "p": (PLACES, "place"),
+    "b": (BACKERS, "backer"),
+    "h": (PEOPLE, "person"),
+    "o": (ORGANIZATIONS, "organization"),
+}
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 MONTHS = [
     "January", "February", "March", "April", "May", "June", "July", "August", "September",
@@ -152,18 +159,9 @@ class Writer:
                 if text.startswith("the ") and out[-1].endswith("the "):
                     text = text[4:]
                 group = "faction"
-            elif base == "p":
-                text = canonical = rng.choice(PLACES)
-                group = "place"
-            elif base == "b":
-                text = canonical = rng.choice(BACKERS)
-                group = "backer"
-            elif base == "h":
-                text = canonical = rng.choice(PEOPLE)
-                group = "person"
-            elif base == "o":
-                text = canonical = rng.choice(ORGANIZATIONS)
-                group = "organization"
+            elif base in NAMED_SLOTS:
+                names, group = NAMED_SLOTS[base]
+                text = canonical = rng.choice(names)
             else:
                 text = canonical = {
                     "w": lambda: rng.choice(WEEKDAYS),
