@@ -3,9 +3,12 @@ figure starts from a fresh interpreter and its memory is measured alone.
 
 Each prints one JSON object on its last line of standard output, with the process's peak RSS.
     spacy_raw MODEL FILE        spacy.load + nlp(text)
-    pipe_raw MODEL DIR SLICES   nlp.pipe over every .txt in DIR, timed per slice
+    pipe_raw MODEL DIR SLICES [ner]
+                                nlp.pipe over every .txt in DIR, timed per slice; with
+                                `ner`, the NER alone (the ceiling of any exact shortcut)
     analyse reader FILE         the reader's Analyser on FILE (model loaded first, untimed)
     analyse single MODEL FILE   one Doc through the full pipeline (max_length raised)
+    analyse ner MODEL FILE      the NER alone over FILE's paragraphs (blank-line separated)
     reference FILE...           the reader's analysis with no shortcuts, as the JSON contract
 """
 
@@ -28,10 +31,19 @@ def spacy_raw(model: str, path: str) -> dict[str, Any]:
     return {"tokens": len(doc)}
 
 
-def pipe_raw(model: str, folder: str, slices: int) -> dict[str, Any]:
+def _load(model: str, ner_only: bool) -> Any:
+    """The model; with `ner_only`, every other component disabled (the NER of the small
+    English models embeds the words itself, so it runs alone)."""
     import spacy
 
     nlp = spacy.load(model)
+    if ner_only:
+        nlp.select_pipes(enable=["ner"])
+    return nlp
+
+
+def pipe_raw(model: str, folder: str, slices: int, ner_only: bool = False) -> dict[str, Any]:
+    nlp = _load(model, ner_only)
     texts = [p.read_text(encoding="utf-8") for p in sorted(Path(folder).glob("*.txt"))]
     size = -(-len(texts) // slices)
     rates: list[float] = []
@@ -58,11 +70,14 @@ def analyse(kind: str, args: list[str]) -> dict[str, Any]:
         analysis = analyser.analyse(text)
         took = time.perf_counter() - start
         return {"seconds": took, "mentions": sum(len(e.mentions) for e in analysis.entities)}
-    import spacy
-
     model, path = args
     text = Path(path).read_text(encoding="utf-8")
-    nlp = spacy.load(model)
+    nlp = _load(model, kind == "ner")
+    if kind == "ner":
+        pieces = [piece for piece in text.split("\n\n") if piece.strip()]
+        start = time.perf_counter()
+        ents = sum(len(doc.ents) for doc in nlp.pipe(pieces, batch_size=64))
+        return {"seconds": time.perf_counter() - start, "ents": ents}
     nlp.max_length = len(text) + 1
     start = time.perf_counter()
     doc = nlp(text)
@@ -99,7 +114,7 @@ def main(argv: list[str]) -> None:
     if command == "spacy_raw":
         result = spacy_raw(*rest)
     elif command == "pipe_raw":
-        result = pipe_raw(rest[0], rest[1], int(rest[2]))
+        result = pipe_raw(rest[0], rest[1], int(rest[2]), rest[3:] == ["ner"])
     elif command == "analyse":
         result = analyse(rest[0], rest[1:])
     elif command == "reference":

@@ -254,6 +254,11 @@ class Bench:
         )
         return Stat(tuple(result["rates"]), "tokens/s")
 
+    def _baseline_ner_raw(self) -> Stat:
+        folder, _ = self.material()
+        result, _, _ = self.child("pipe_raw", self.model, str(folder), "5", "ner")
+        return Stat(tuple(result["rates"]), "tokens/s")
+
     def _baseline_import_rich(self) -> Stat:
         times = [self.run([self.python, "-c", "import rich"])[1] for _ in range(self.n(7, 5))]
         return Stat(tuple(times), "s")
@@ -498,6 +503,19 @@ class Bench:
                     ratio >= 1.8,
                 )
             )
+        # What no exact shortcut can beat: the NER runs on every paragraph whatever else is
+        # skipped, so its rate alone bounds 4a.
+        ceiling = self.baseline("ner_raw")
+        self.add(
+            Figure(
+                "4a ceiling: the NER alone",
+                ceiling.show(),
+                f"pipe_raw {base.show()}",
+                ceiling.median / base.median,
+                "info",
+                note="nlp.pipe with every component but the NER disabled, model load excluded",
+            )
+        )
         if one is None or not self.has_command("add", "--jobs"):
             why = "no `libya-reader add`" if one is None else "`add` has no --jobs option"
             self.add(na("4b add --jobs 2 vs 1 process", why, "≥1.6x"))
@@ -585,6 +603,7 @@ class Bench:
                     )
                 )
         reader, _, reader_rss = self.child("analyse", "reader", str(big))
+        ner, _, _ = self.child("analyse", "ner", self.model, str(big))
         slow = self.quick or self.skip_slow
         memory = Figure(
             "5c 1 MB analysis: peak RSS",
@@ -602,6 +621,7 @@ class Bench:
                 )
             )
             self.add(memory)
+            self.add(Figure("5c ceiling: the NER alone", f"{ner['seconds']:.1f} s", budget="info"))
             return
         single, _, single_rss = self.child("analyse", "single", self.model, str(big))
         ratio = single["seconds"] / reader["seconds"]
@@ -618,6 +638,16 @@ class Bench:
         )
         memory.baseline = f"single Doc {single_rss:,.0f} MB"
         self.add(memory)
+        self.add(
+            Figure(
+                "5c ceiling: the NER alone",
+                f"{ner['seconds']:.1f} s",
+                f"single Doc {single['seconds']:.1f} s",
+                single["seconds"] / ner["seconds"],
+                "info",
+                note="nlp.pipe over the paragraphs, every component but the NER disabled",
+            )
+        )
 
     # report ----------------------------------------------------------------------------
 
