@@ -12,9 +12,11 @@ from dataclasses import dataclass
 import spacy
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
+from spacy.pipeline import AttributeRuler
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
+from libya_reader.analysis.attribute_index import AttributeIndex
 from libya_reader.analysis.fingerprint import BLANK_MODEL, DEFAULT_MODELS
 from libya_reader.knowledge import KnowledgeBase, load_knowledge
 from libya_reader.knowledge.loader import surface_variants
@@ -127,6 +129,8 @@ class Pipeline:
     # The components before the ruler, if the ruler and the NER can run without them and
     # they after both (see `split_components`); None: always run every component in order.
     parse_components: tuple[str, ...] | None = None
+    # The attribute ruler's stand-in for the fast path, when the model has one.
+    attributes: AttributeIndex | None = None
 
 
 def split_components(nlp: Language) -> tuple[str, ...] | None:
@@ -180,4 +184,6 @@ def build_pipeline(model: str | None = None) -> Pipeline:
     else:
         nlp.add_pipe(RULER_NAME)
     version = str(nlp.meta.get("version", "0"))
-    return Pipeline(nlp, name, version, statistical, warning, split_components(nlp))
+    ruler = nlp.get_pipe("attribute_ruler") if "attribute_ruler" in nlp.pipe_names else None
+    attributes = AttributeIndex(ruler) if isinstance(ruler, AttributeRuler) else None
+    return Pipeline(nlp, name, version, statistical, warning, split_components(nlp), attributes)
