@@ -407,7 +407,7 @@ class Library:
             )
             row = db.execute("SELECT id FROM articles WHERE sha = ?", (sha,)).fetchone()
             if row is not None:
-                self._index(db, row[0], sha, self._corrections(db))
+                self._index(db, row[0], sha, self._corrections(db), analysis)
 
     def add_analysed(self, article: Article, fingerprint: str, analysis: Analysis) -> ArticleRecord:
         """Article and analysis in one go (what a batch import writes per article)."""
@@ -430,18 +430,26 @@ class Library:
         return self.corrected(_analysis_from_json(rows[0][0])) if rows else None
 
     def _index(
-        self, db: sqlite3.Connection, article_id: int, sha: str, corrections: list[Correction]
+        self,
+        db: sqlite3.Connection,
+        article_id: int,
+        sha: str,
+        corrections: list[Correction],
+        newest: Analysis | None = None,
     ) -> None:
-        """Rebuild one article's rows in the entity, relation and search indexes."""
+        """Rebuild one article's rows in the entity, relation and search indexes
+        (`newest`: its newest analysis, when the caller has just stored it)."""
         db.execute("DELETE FROM entity_index WHERE article_id = ?", (article_id,))
         db.execute("DELETE FROM relation_index WHERE article_id = ?", (article_id,))
-        row = db.execute(
-            "SELECT data FROM analyses WHERE sha = ? ORDER BY stored DESC, id DESC LIMIT 1",
-            (sha,),
-        ).fetchone()
+        if newest is None:
+            row = db.execute(
+                "SELECT data FROM analyses WHERE sha = ? ORDER BY stored DESC, id DESC LIMIT 1",
+                (sha,),
+            ).fetchone()
+            newest = _analysis_from_json(row[0]) if row is not None else None
         names = ""
-        if row is not None:
-            analysis = apply_corrections(_analysis_from_json(row[0]), corrections)
+        if newest is not None:
+            analysis = apply_corrections(newest, corrections) if corrections else newest
             db.executemany(
                 "INSERT INTO entity_index (article_id, name, folded, grp, aliases, mentions,"
                 " first_start) VALUES (?, ?, ?, ?, ?, ?, ?)",
