@@ -115,19 +115,14 @@ def _parse_words() -> frozenset[str]:
     )
 
 
-def needs_parse(doc: Doc, preset: set[tuple[int, int]], kb: KnowledgeBase) -> bool:
+def needs_parse(doc: Doc, kb: KnowledgeBase) -> bool:
     """Whether this paragraph, read by the knowledge ruler and NER alone, needs the parse.
 
     False only where the full pipeline provably gives the same candidates and relations as
     `read_paragraph(..., parsed=False)`: every rule that reads tags, dependencies or
-    sentences would find nothing here whatever they are. `preset` holds the (start, end)
-    of the spans the knowledge ruler gave the NER. Each clause says which rule it guards.
+    sentences would find nothing here whatever they are. (The entities are the same either
+    way: the NER runs before the parse.) Each clause says which rule it guards.
     """
-    # NER: in the full pipeline an entity may not run across a sentence start the parser
-    # set (spaCy's Begin and In moves); that is the only way the parse changes its output,
-    # and a span of one token, or the ruler's, never does.
-    if any(len(ent) > 1 and (ent.start, ent.end) not in preset for ent in doc.ents):
-        return True
     lowers = {token.lower_ for token in doc}
     if not lowers.isdisjoint(_parse_words()):
         return True

@@ -126,19 +126,20 @@ class Pipeline:
     model_version: str
     statistical: bool
     warning: str | None
-    # The components before the ruler, if the ruler and the NER can run without them and
-    # they after both (see `split_components`); None: always run every component in order.
+    # The components before the ruler, if the ruler and the NER can run first and these
+    # after both (see `split_components`); None: always run every component in order.
     parse_components: tuple[str, ...] | None = None
     # The attribute ruler's stand-in for the fast path, when the model has one.
     attributes: AttributeIndex | None = None
 
 
 def split_components(nlp: Language) -> tuple[str, ...] | None:
-    """The parse components, if "ruler + NER first, the parse later" gives the same docs.
+    """The parse components, if the ruler and the NER can run first and the parse later.
 
-    It does when everything before the ruler is a known component that ignores entities,
+    They can when everything before the ruler is a known component that ignores entities,
     nothing follows the NER, and the NER embeds the words itself: a NER listening to a
-    shared tok2vec or transformer would depend on it.
+    shared tok2vec or transformer would depend on it. The only thing the NER then misses is
+    the parser's sentence starts, which stop an entity in the model's order.
     """
     names = nlp.pipe_names
     if names[-2:] != [RULER_NAME, "ner"] or not set(names[:-2]) <= _PARSE_COMPONENTS:
