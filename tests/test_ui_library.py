@@ -168,3 +168,38 @@ async def test_a_library_that_breaks_at_intake_leaves_the_reader_working(
             assert any("going on without the library" in n.message for n in app._notifications)
             assert app.library is None
             assert len(calls) == 1 and "factions" in status(app)  # analysed all the same
+
+
+class RecordingProcess:
+    """Stands in for the analysis process and notes what the app asks of it."""
+
+    warning: str | None = None
+
+    def __init__(self, calls: list[str]) -> None:
+        self.calls = calls
+
+    def start(self) -> None:
+        self.calls.append("start")
+
+    def analyse(self, text: str, on_step: object = None) -> Analysis:
+        self.calls.append("analyse")
+        return fixed_analysis(text)
+
+    def cancel(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+async def test_a_miss_at_intake_leaves_the_process_to_the_first_paint(reader_home: Path) -> None:
+    """spaCy's import would slow the first screen: a miss found by the intake does not start
+    the process; the reader's request, made once it has painted, is its first use."""
+    calls: list[str] = []
+    with open_library(reader_home) as library:
+        app = ReaderApp([from_text(TEXT)], config=Config(), save_config=False, library=library)
+        app._process = RecordingProcess(calls)  # type: ignore[assignment]
+        async with app.run_test() as pilot:
+            await ready(pilot)
+            assert "factions" in status(app)
+        assert calls == ["analyse"]

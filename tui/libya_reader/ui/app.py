@@ -248,11 +248,9 @@ class ReaderApp(App[None]):
                 if index in self._raw:  # read before the first paint: not again
                     found.append((index, record, None))
                     continue
-                cached = self.library.cached_analysis(record.sha, fingerprint)
-                if cached is None and self._process is not None:
-                    # Loading spaCy takes seconds: begin while the screen is still drawing.
-                    self._process.start()
-                found.append((index, record, cached))
+                # A miss does not start the analysis process here: spaCy's import would
+                # compete with the first paint. The reader asks for it once it has painted.
+                found.append((index, record, self.library.cached_analysis(record.sha, fingerprint)))
         except Exception as exc:  # whatever breaks here, analyses must not wait forever
             error = f"{exc}; going on without the library"
         self.post_message(ArticlesTakenIn(found, fingerprint, error))
