@@ -107,6 +107,7 @@ class ReaderScreen(Screen[None]):
         self._pairs: list[tuple[Mention, Entity]] = []
         self._pair_starts: list[int] = []
         self._rank: dict[int, int] = {}
+        self._painted = False  # until then the panel stays empty: see _after_first_frame
 
     @property
     def reader(self) -> ReaderApp:
@@ -119,21 +120,36 @@ class ReaderScreen(Screen[None]):
             yield ArticleView(article, id="article")
             with Vertical(id="side"):
                 yield EntityPanel(id="panel")
-                yield Legend(id="legend")
-        yield Input(placeholder="search the text, enter to find, escape to close", id="search")
         yield Static("", id="status", markup=False)
 
     def on_mount(self) -> None:
         self.query_one("#side").display = self.reader.config.show_panel
-        self.query_one("#search", Input).display = False
         self.query_one(ArticleView).focus()
         self.open(self.index)
-        # A footer is a widget per key, as costly as the rest of the screen: after the text.
-        self.call_after_refresh(self._mount_footer)
+        self.call_after_refresh(self._after_first_frame)
 
-    async def _mount_footer(self) -> None:
-        await self.mount(Footer())
+    async def _after_first_frame(self) -> None:
+        """What the first frame does without, since the text comes first: the panel's
+        options and the legend (their rendering is most of that frame after the text), the
+        footer (a widget per key) and the hidden search box."""
+        self._painted = True
+        self._fill_panel()
+        search = Input(placeholder="search the text, enter to find, escape to close", id="search")
+        search.display = False
+        await self.query_one("#side").mount(Legend(id="legend"))
+        await self.mount_all([search, Footer()])
         self.refresh_bindings()  # a footer fills in when the bindings are announced
+
+    def _fill_panel(self) -> None:
+        if not self._painted:
+            return
+        panel = self.query_one(EntityPanel)
+        if self.analysis is None:
+            panel.show_analysing()
+            return
+        panel.show(self.analysis)
+        if self.selected is not None:
+            panel.focus_entity(self.selected)
 
     # --- the article and its analysis ---------------------------------------------------
 
@@ -162,7 +178,7 @@ class ReaderScreen(Screen[None]):
         if analysis is not None:
             self.show(analysis)
         else:
-            self.query_one(EntityPanel).show_analysing()
+            self._fill_panel()
             self.status("analysing…")
         # The text is drawn first; the library write and the analysis process come after.
         self.call_after_refresh(self._after_first_paint, index)
@@ -186,7 +202,7 @@ class ReaderScreen(Screen[None]):
             for number, mention in enumerate(entity.mentions)
         }
         self.query_one(ArticleView).set_analysis(analysis)
-        self.query_one(EntityPanel).show(analysis)
+        self._fill_panel()
         if progress is not None:
             self.status(progress)
             return
