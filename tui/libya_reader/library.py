@@ -380,7 +380,10 @@ class Library:
             raw = stored_analysis(self._db, sha, fingerprint)
         return None if raw is None else _analysis_from_json(raw)
 
-    def has_analysis(self, sha: str, fingerprint: str) -> bool:
+    def has_analysis(self, sha: str, fingerprint: str | None) -> bool:
+        """Whether this text was analysed under this pipeline (None: under any)."""
+        if fingerprint is None:
+            return bool(self._read("SELECT 1 FROM analyses WHERE sha = ? LIMIT 1", (sha,)))
         rows = self._read(
             "SELECT 1 FROM analyses WHERE sha = ? AND fingerprint = ?", (sha, fingerprint)
         )

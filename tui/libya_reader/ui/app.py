@@ -170,6 +170,7 @@ class ReaderApp(App[None]):
         # Until the library has said what it knows, no analysis starts (it may be cached).
         self._taken_in = library is None
         self._waiting: int | None = None  # the article a reader asked for meanwhile
+        self._sure_miss = False  # found before the first paint: see _peek_cache
 
     def notify(
         self,
@@ -195,8 +196,12 @@ class ReaderApp(App[None]):
         if self.library is not None and self.library.notice:
             self.notify(self.library.notice, severity="warning", timeout=15)
         self.call_after_refresh(self._check_knowledge)
+        # After the first paint: on a first run the fingerprint reads package metadata, pure
+        # Python that would hold the interpreter while the first screen is drawn.
+        self.call_after_refresh(self._start_background)
+
+    def _start_background(self) -> None:
         if self.library is not None:
-            # Mostly SQLite, which lets go of the interpreter: it overlaps the first paint.
             self._take_in_articles()
         elif self.has_library_screen:
             self._analyse_next()
@@ -217,18 +222,22 @@ class ReaderApp(App[None]):
 
     def _peek_cache(self, index: int) -> None:
         """A cached article is highlighted on its first paint, when finding out costs a few
-        milliseconds: a short text, a known fingerprint, one read. Otherwise the intake,
-        after the first paint, finds it."""
+        milliseconds: a short text, one read. Otherwise the intake, after the first paint,
+        finds it. A sure miss (no analysis under this pipeline, or, before the version
+        stamp exists, under any) starts the analysis process as the intake begins."""
         text = self.articles[index].text
         if self.library is None or len(text) > PEEK_CHARS:
             return
+        sha = text_sha(text)
         fingerprint = self.fingerprint or quick_fingerprint(self.config.model_name)
-        if fingerprint is None:
-            return
         try:
-            cached = self.library.cached_analysis(text_sha(text), fingerprint)
+            if fingerprint is None:
+                self._sure_miss = not self.library.has_analysis(sha, None)
+                return
+            cached = self.library.cached_analysis(sha, fingerprint)
         except LibraryError:
             return  # the intake reports it
+        self._sure_miss = cached is None
         if cached is not None:
             self._raw[index] = cached
             self.fingerprint = fingerprint  # the intake needs it too
@@ -238,6 +247,8 @@ class ReaderApp(App[None]):
         """Put the articles in the library and fetch the analyses it has, off the UI thread:
         the text never waits for the cache."""
         assert self.library is not None
+        if self._sure_miss and self._process is not None:
+            self._process.start()  # not waiting for the fingerprint (package metadata)
         found: list[tuple[int, ArticleRecord, Analysis | None]] = []
         fingerprint, error = self.fingerprint, None
         try:
@@ -248,9 +259,10 @@ class ReaderApp(App[None]):
                 if index in self._raw:  # read before the first paint: not again
                     found.append((index, record, None))
                     continue
-                # A miss does not start the analysis process here: spaCy's import would
-                # compete with the first paint. The reader asks for it once it has painted.
-                found.append((index, record, self.library.cached_analysis(record.sha, fingerprint)))
+                cached = self.library.cached_analysis(record.sha, fingerprint)
+                if cached is None and self._process is not None:
+                    self._process.start()  # loading spaCy takes seconds: begin now
+                found.append((index, record, cached))
         except Exception as exc:  # whatever breaks here, analyses must not wait forever
             error = f"{exc}; going on without the library"
         self.post_message(ArticlesTakenIn(found, fingerprint, error))
