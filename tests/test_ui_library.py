@@ -218,3 +218,18 @@ async def test_a_miss_starts_the_process_after_the_first_frame(
             await ready(pilot)
             assert "factions" in status(app)
         assert calls[0] == ("start", True) and ("analyse", True) in calls
+
+
+def test_one_article_does_without_the_library_screen_module() -> None:
+    """Its module and the DataTable it imports are part of the start-up only with a list."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\n"
+        "import libya_reader.ui\n"
+        "print(sorted({'libya_reader.ui.screens.library', 'textual.widgets._data_table'}"
+        " & set(sys.modules)))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert done.returncode == 0 and done.stdout.strip() == "[]", done.stderr

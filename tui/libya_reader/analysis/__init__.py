@@ -6,6 +6,10 @@ model classes only when asked for (the fingerprint, a submodule, is needed witho
 
 from __future__ import annotations
 
+TYPE_CHECKING = False  # not typing's: see articles.py
+if TYPE_CHECKING:
+    from libya_reader.analysis.model import GROUP_ORDER, Analysis, Entity, Group, Mention, Relation
+
 __all__ = ["GROUP_ORDER", "Analysis", "Entity", "Group", "Mention", "Relation"]
 
 

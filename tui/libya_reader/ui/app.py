@@ -11,6 +11,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import App
@@ -28,14 +29,12 @@ from libya_reader.articles import Article
 from libya_reader.corrections import Correction, apply_corrections
 from libya_reader.library import ArticleRecord, Library, LibraryError, text_sha
 from libya_reader.resources import styles_dir
-from libya_reader.ui.screens import (
-    ChoiceScreen,
-    HelpScreen,
-    LibraryScreen,
-    OverviewScreen,
-    ReaderScreen,
-)
+from libya_reader.ui.screens import ChoiceScreen, HelpScreen, OverviewScreen, ReaderScreen
 from libya_reader.ui.widgets import ArticleView, EntityPanel
+
+if TYPE_CHECKING:
+    # Imported where used: one article never needs it, nor its DataTable.
+    from libya_reader.ui.screens.library import LibraryScreen
 
 Analyse = Callable[[str], Analysis]
 # An analysis with this many mentions is big enough for the cyclic collector's full passes
@@ -216,6 +215,8 @@ class ReaderApp(App[None]):
 
     def get_default_screen(self) -> LibraryScreen | ReaderScreen:
         if self.has_library_screen:
+            from libya_reader.ui.screens.library import LibraryScreen
+
             return LibraryScreen()
         self._peek_cache(0)
         return ReaderScreen(0)
@@ -384,6 +385,10 @@ class ReaderApp(App[None]):
         return None
 
     def _library_screen(self) -> LibraryScreen | None:
+        if not self.has_library_screen:
+            return None  # then there is none, and its module need not be imported
+        from libya_reader.ui.screens.library import LibraryScreen
+
         return next((s for s in self.screen_stack if isinstance(s, LibraryScreen)), None)
 
     def on_analysis_step(self, message: AnalysisStep) -> None:
@@ -543,8 +548,9 @@ class ReaderApp(App[None]):
                 analysis = self.analysis_for(screen.index)
                 if analysis is not None:
                     screen.show(analysis)
-            elif isinstance(screen, LibraryScreen):
-                screen.refill()
+        library_screen = self._library_screen()
+        if library_screen is not None:
+            library_screen.refill()
         self.notify(message.note)
 
     # --- copying, export, overview, help -------------------------------------------------
