@@ -107,7 +107,7 @@ class ReaderScreen(Screen[None]):
         self._pairs: list[tuple[Mention, Entity]] = []
         self._pair_starts: list[int] = []
         self._rank: dict[int, int] = {}
-        self._painted = False  # until then the panel stays empty: see _after_first_frame
+        self._painted = False  # until then there is no panel: see _after_first_frame
 
     @property
     def reader(self) -> ReaderApp:
@@ -118,8 +118,7 @@ class ReaderScreen(Screen[None]):
         yield Static(id="article-header", markup=False)
         with Horizontal(id="main"):
             yield ArticleView(article, id="article")
-            with Vertical(id="side"):
-                yield EntityPanel(id="panel")
+            yield Vertical(id="side")  # its panel and legend come after the first frame
         yield Static("", id="status", markup=False)
 
     def on_mount(self) -> None:
@@ -129,14 +128,15 @@ class ReaderScreen(Screen[None]):
         self.call_after_refresh(self._after_first_frame)
 
     async def _after_first_frame(self) -> None:
-        """What the first frame does without, since the text comes first: the panel's
-        options and the legend (their rendering is most of that frame after the text), the
-        footer (a widget per key) and the hidden search box."""
+        """What the first frame does without, since the text comes first: the entity panel
+        and the legend (mounting and drawing them is most of that frame after the text), the
+        footer (a widget per key) and the hidden search box. The side column is there from
+        the start, so the text keeps its width."""
+        await self.query_one("#side").mount_all([EntityPanel(id="panel"), Legend(id="legend")])
         self._painted = True
         self._fill_panel()
         search = Input(placeholder="search the text, enter to find, escape to close", id="search")
         search.display = False
-        await self.query_one("#side").mount(Legend(id="legend"))
         await self.mount_all([search, Footer()])
         self.refresh_bindings()  # a footer fills in when the bindings are announced
 
@@ -232,7 +232,8 @@ class ReaderScreen(Screen[None]):
         view = self.query_one(ArticleView)
         view.selected = entity
         view.matches = []
-        self.query_one(EntityPanel).focus_entity(entity)
+        if self._painted:  # else the panel, once mounted, finds the selection itself
+            self.query_one(EntityPanel).focus_entity(entity)
         self._go(position)
 
     def _targets(self) -> list[tuple[int, int]]:
@@ -310,8 +311,8 @@ class ReaderScreen(Screen[None]):
 
     def _target_entity(self) -> Entity | None:
         """The entity a panel key acts on: the panel's cursor when it has focus."""
-        panel = self.query_one(EntityPanel)
-        if self.focused is panel and panel.highlighted_entity is not None:
+        panel = self.focused
+        if isinstance(panel, EntityPanel) and panel.highlighted_entity is not None:
             return panel.highlighted_entity
         return self.selected
 
