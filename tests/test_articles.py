@@ -114,3 +114,12 @@ def test_sanitise_keeps_length_and_removes_controls(text: str) -> None:
     clean = sanitise(text)
     assert len(clean) == len(normalised)
     assert all(ch == "\n" or (ord(ch) >= 0x20 and not 0x7F <= ord(ch) < 0xA0) for ch in clean)
+
+
+def test_articles_compare_and_print_by_their_fields() -> None:
+    first = from_text("TRIPOLI, Libya (AP) — Fighting resumed.")
+    again = from_text("TRIPOLI, Libya (AP) — Fighting resumed.")
+    assert first == again and first.parts == again.parts
+    again.source = "Reuters"
+    assert first != again
+    assert repr(first.parts[0]) == "Part(end=39, kind='body', start=0)"

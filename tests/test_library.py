@@ -169,6 +169,9 @@ def test_cache_hit_and_miss_on_a_changed_fingerprint(library: Library) -> None:
     assert hit.find("Government of National Accord").kb_id == "gna"  # type: ignore[union-attr]
     assert library.cached_analysis(record.sha, FP + "-changed") is None
     assert library.has_analysis(record.sha, FP) and not library.has_analysis("x" * 64, FP)
+    # Under any pipeline: whether the text was ever analysed.
+    assert not library.has_analysis(record.sha, FP + "-changed")
+    assert library.has_analysis(record.sha, None) and not library.has_analysis("x" * 64, None)
 
 
 def test_the_newest_analysis_feeds_the_index(library: Library) -> None:

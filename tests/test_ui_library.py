@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from libya_reader.analysis.fingerprint import pipeline_fingerprint
 from libya_reader.analysis.model import Analysis, Group
 from libya_reader.articles import from_text
 from libya_reader.config import Config
@@ -168,3 +171,65 @@ async def test_a_library_that_breaks_at_intake_leaves_the_reader_working(
             assert any("going on without the library" in n.message for n in app._notifications)
             assert app.library is None
             assert len(calls) == 1 and "factions" in status(app)  # analysed all the same
+
+
+class RecordingProcess:
+    """Stands in for the analysis process and notes what the app asks of it, and whether
+    the reader had drawn its first frame by then."""
+
+    warning: str | None = None
+
+    def __init__(self, app: ReaderApp, calls: list[tuple[str, bool]]) -> None:
+        self.app = app
+        self.calls = calls
+
+    def _note(self, call: str) -> None:
+        self.calls.append((call, getattr(self.app.screen, "_painted", False)))
+
+    def start(self) -> None:
+        self._note("start")
+
+    def analyse(self, text: str, on_step: object = None) -> Analysis:
+        self._note("analyse")
+        return fixed_analysis(text)
+
+    def cancel(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+@pytest.mark.parametrize("stamped", [True, False])
+async def test_a_miss_starts_the_process_after_the_first_frame(
+    reader_home: Path, stamped: bool
+) -> None:
+    """spaCy's import would slow the first frame: the process starts after it, and at once
+    when the library has never seen the text (stamp or not), before the intake's answer."""
+    if stamped:
+        pipeline_fingerprint()  # writes the version stamp: the fingerprint is known at once
+    calls: list[tuple[str, bool]] = []
+    with open_library(reader_home) as library:
+        app = ReaderApp([from_text(TEXT)], config=Config(), save_config=False, library=library)
+        app._process = RecordingProcess(app, calls)  # type: ignore[assignment]
+        assert app._sure_miss is False
+        async with app.run_test() as pilot:
+            assert app._sure_miss is True
+            await ready(pilot)
+            assert "factions" in status(app)
+        assert calls[0] == ("start", True) and ("analyse", True) in calls
+
+
+def test_one_article_does_without_the_library_screen_module() -> None:
+    """Its module and the DataTable it imports are part of the start-up only with a list."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\n"
+        "import libya_reader.ui\n"
+        "print(sorted({'libya_reader.ui.screens.library', 'textual.widgets._data_table'}"
+        " & set(sys.modules)))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert done.returncode == 0 and done.stdout.strip() == "[]", done.stderr

@@ -375,3 +375,36 @@ async def test_theme_persists_in_the_config(reader_home: Path) -> None:
         app.theme = "textual-light"
         await pilot.pause()
     assert config_file.load().theme == "textual-light"
+
+
+async def test_the_panel_legend_search_and_footer_come_after_the_first_frame(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from textual.widgets import Footer, Input
+
+    from libya_reader.ui.screens import ReaderScreen
+    from libya_reader.ui.widgets import Legend
+
+    seen: list[int] = []
+    after = ReaderScreen._after_first_frame
+
+    async def spy(screen: ReaderScreen) -> None:
+        seen.append(len(screen.query(EntityPanel)) + len(screen.query(Footer)))
+        # A selection made before the panel exists shows in it once it is there.
+        assert screen.analysis is not None
+        screen.select(screen.analysis.entities[1])
+        await after(screen)
+
+    monkeypatch.setattr(ReaderScreen, "_after_first_frame", spy)
+    app = make_app()
+    app._raw[0] = fixed_analysis()  # as the cache gives it before the first paint
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        side = app.screen.query_one("#side")
+        assert [type(w) for w in side.children] == [EntityPanel, Legend]
+        panel = app.screen.query_one(EntityPanel)
+        assert panel.highlighted_entity is not None
+        assert panel.highlighted_entity.name == fixed_analysis().entities[1].name
+        assert app.screen.query_one("#search", Input).display is False
+        assert len(app.screen.query(Footer)) == 1
+    assert seen == [0]

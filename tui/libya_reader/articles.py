@@ -8,19 +8,22 @@ can drive the terminal.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import sys
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import BinaryIO, Literal
+
+TYPE_CHECKING = False  # as typing has it, whose import is a tenth of a cached `entities` run
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from typing import BinaryIO, Literal
+
+    PartKind = Literal["caption", "body", "trailer"]
 
 MAX_BYTES = 64 * 1024 * 1024
 ARTICLE_SUFFIXES = (".txt", ".md", ".markdown", ".text", ".html", ".htm")
 HTML_SUFFIXES = (".html", ".htm")
-
-PartKind = Literal["caption", "body", "trailer"]
 
 
 class ArticleError(Exception):
@@ -33,31 +36,68 @@ class ArticleError(Exception):
         self.reason = reason
 
 
-@dataclass(frozen=True, slots=True)
-class Part:
+class _Record:
+    """Equality and repr from `__slots__`, as a dataclass has them: the dataclasses module
+    (and the inspect module it imports) would be a fifth of a cached `entities` run."""
+
+    __slots__ = ()
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return all(getattr(self, name) == getattr(other, name) for name in self.__slots__)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        values = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
+        return f"{type(self).__name__}({values})"
+
+
+class Part(_Record):
     """A stretch of the text: the body, or a photo caption or trailer shown apart."""
 
-    kind: PartKind
-    start: int
-    end: int
+    __slots__ = ("end", "kind", "start")
+
+    def __init__(self, kind: PartKind, start: int, end: int) -> None:
+        self.kind = kind
+        self.start = start
+        self.end = end
 
 
-@dataclass(slots=True)
-class Article:
-    text: str
-    title: str
-    source: str | None = None
-    dateline: str | None = None
-    date: date | None = None
-    path: str | None = None
-    title_derived: bool = False
-    parts: list[Part] = field(default_factory=list)
+class Article(_Record):
+    __slots__ = ("date", "dateline", "parts", "path", "source", "text", "title", "title_derived")
+
+    def __init__(
+        self,
+        text: str,
+        title: str,
+        source: str | None = None,
+        dateline: str | None = None,
+        date: date | None = None,
+        path: str | None = None,
+        title_derived: bool = False,
+        parts: list[Part] | None = None,
+    ) -> None:
+        self.text = text
+        self.title = title
+        self.source = source
+        self.dateline = dateline
+        self.date = date
+        self.path = path
+        self.title_derived = title_derived
+        self.parts = parts if parts is not None else []
 
     def part_at(self, offset: int) -> PartKind:
         for part in self.parts:
             if part.start <= offset < part.end:
                 return part.kind
         return "body"
+
+
+def text_sha(text: str) -> str:
+    """What the library keys an article's text by."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 # --- decoding -------------------------------------------------------------------------

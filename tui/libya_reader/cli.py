@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
-import argparse
+import json
+import os
 import sys
-from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from libya_reader import __version__
-from libya_reader.articles import Article, ArticleError, load_article, seed_articles
-from libya_reader.library import Library, LibraryError
+from libya_reader import __version__, paths
+from libya_reader.articles import ArticleError, load_article, seed_articles
 from libya_reader.sources import STDIN, collect, load_one, reattach_terminal
 
+# argparse, the library module and typing are imported where they are needed: a cached
+# `entities` run (`_entities_from_cache`) needs none of them, and they would be half of it.
+TYPE_CHECKING = False  # not typing's: see articles.py
 if TYPE_CHECKING:
+    import argparse
+    from collections.abc import Sequence
+
+    from libya_reader.articles import Article
     from libya_reader.config import Config
+    from libya_reader.library import Library
 
 PROG = "libya-reader"
 COMMANDS = ("entities", "add", "search", "eval")
@@ -25,6 +31,8 @@ class UsageError(Exception):
 
 
 def _reader_parser() -> argparse.ArgumentParser:
+    import argparse
+
     parser = argparse.ArgumentParser(
         prog=PROG,
         description="A terminal news reader for reporting on the Libyan conflict. "
@@ -46,6 +54,8 @@ def _reader_parser() -> argparse.ArgumentParser:
 
 
 def _entities_parser() -> argparse.ArgumentParser:
+    import argparse
+
     from libya_reader.export import FORMATS
 
     parser = argparse.ArgumentParser(
@@ -60,6 +70,8 @@ def _entities_parser() -> argparse.ArgumentParser:
 
 
 def _eval_parser() -> argparse.ArgumentParser:
+    import argparse
+
     parser = argparse.ArgumentParser(
         prog=f"{PROG} eval",
         description="Score the analysis against gold files (NAME.json beside NAME.txt).",
@@ -71,6 +83,8 @@ def _eval_parser() -> argparse.ArgumentParser:
 
 
 def _add_parser() -> argparse.ArgumentParser:
+    import argparse
+
     parser = argparse.ArgumentParser(
         prog=f"{PROG} add",
         description="Import articles into the library and analyse them, without the reader. "
@@ -86,6 +100,8 @@ def _add_parser() -> argparse.ArgumentParser:
 
 
 def _search_parser() -> argparse.ArgumentParser:
+    import argparse
+
     parser = argparse.ArgumentParser(
         prog=f"{PROG} search",
         description="Find library articles by words and entity names, best first.",
@@ -97,6 +113,8 @@ def _search_parser() -> argparse.ArgumentParser:
 
 def open_library() -> Library:
     """The library, with its notice (a damaged file moved aside) told on stderr."""
+    from libya_reader.library import Library
+
     library = Library.open()
     if library.notice:
         print(f"{PROG}: {library.notice}", file=sys.stderr)
@@ -117,6 +135,7 @@ def _library_article(spec: str) -> Article | None:
 def _cached_entities(model: str | None) -> tuple[Library | None, str | None]:
     """The library and fingerprint for the cache; without a usable library, neither."""
     from libya_reader.analysis.fingerprint import pipeline_fingerprint
+    from libya_reader.library import LibraryError
 
     try:
         library = open_library()
@@ -143,8 +162,8 @@ def _load_settings() -> Config:
 
 
 def _run_entities(argv: Sequence[str]) -> int:
+    from libya_reader.articles import text_sha
     from libya_reader.export import render
-    from libya_reader.library import text_sha
 
     args = _entities_parser().parse_args(argv)
     article = _library_article(args.path) or load_one(args.path)
@@ -240,6 +259,7 @@ def _run_eval(argv: Sequence[str]) -> int:
 
 def _run_reader(argv: Sequence[str]) -> int:
     from libya_reader.config import load as load_config
+    from libya_reader.library import LibraryError
 
     args = _reader_parser().parse_args(argv)
     errors: list[ArticleError] = []
@@ -289,6 +309,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
         if argv and argv[0] == "entities":
+            cached = _entities_from_cache(argv[1:])
+            if cached is not None:
+                sys.stdout.write(cached)
+                return 0
+        return _run_command(argv)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # `libya-reader entities x | head`: the reader left early; that is not an error.
+        sys.stderr.close()
+        return 0
+
+
+def _run_command(argv: list[str]) -> int:
+    from libya_reader.library import LibraryError
+
+    try:
+        if argv and argv[0] == "entities":
             return _run_entities(argv[1:])
         if argv and argv[0] == "add":
             return _run_add(argv[1:])
@@ -300,9 +338,49 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ArticleError, UsageError, LibraryError) as exc:
         print(f"{PROG}: {exc}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        return 130
-    except BrokenPipeError:
-        # `libya-reader entities x | head`: the reader left early; that is not an error.
-        sys.stderr.close()
-        return 0
+
+
+_JSON_OPTIONS = (["--format", "json"], ["-f", "json"], ["--format=json"])
+
+
+def _entities_from_cache(argv: Sequence[str]) -> str | None:
+    """What `entities PATH [--format json]` prints for an article analysed before, found
+    without argparse, the library module or the model classes; None for anything else
+    (other options, a config or knowledge file, corrections, a miss, an unreadable file),
+    which `_run_entities` then handles in full."""
+    from libya_reader import store
+    from libya_reader.analysis.fingerprint import default_model, quick_fingerprint
+    from libya_reader.articles import text_sha
+    from libya_reader.contract import dumps, ordered
+
+    args = list(argv)
+    for option in _JSON_OPTIONS:
+        if args[-len(option) :] == option:
+            args = args[: -len(option)]
+        elif args[: len(option)] == option:
+            args = args[len(option) :]
+    if len(args) != 1 or args[0].startswith("-") or not Path(args[0]).is_file():
+        return None
+    if paths.config_file().exists() or paths.knowledge_override().exists():
+        return None  # their settings and warnings are the normal path's
+    fingerprint = quick_fingerprint(os.environ.get(paths.MODEL_ENV) or default_model())
+    if fingerprint is None:
+        return None
+    try:
+        article = load_article(args[0])
+    except ArticleError:
+        return None  # the normal path says what is wrong with it
+    raw = store.peek(text_sha(article.text), fingerprint)
+    if raw is None:
+        return None
+    stored = json.loads(raw)
+    # Stored with each entity's knowledge-base id, which the contract leaves out.
+    entities = [{k: v for k, v in e.items() if k != "kb_id"} for e in stored["entities"]]
+    return dumps(
+        {
+            "title": article.title,
+            "source": article.source,
+            "entities": ordered(entities),
+            "relations": stored["relations"],
+        }
+    )

@@ -11,8 +11,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from libya_reader import paths
-
-MODEL_ENV = "LIBYA_READER_MODEL"
+from libya_reader.paths import MODEL_ENV
 
 
 @dataclass(slots=True)

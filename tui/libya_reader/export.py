@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Iterable
 from typing import Any, Literal
 
 from libya_reader.analysis.model import GROUP_ORDER, Analysis, Entity, Group
 from libya_reader.articles import Article
+from libya_reader.contract import dumps
 
 Format = Literal["json", "text", "markdown", "csv"]
 FORMATS: tuple[Format, ...] = ("json", "text", "markdown", "csv")
@@ -82,7 +82,7 @@ def as_json_data(analysis: Analysis, article: Article) -> dict[str, Any]:
 
 def render(analysis: Analysis, article: Article, fmt: Format) -> str:
     if fmt == "json":
-        return json.dumps(as_json_data(analysis, article), ensure_ascii=False, indent=2) + "\n"
+        return dumps(as_json_data(analysis, article))
     if fmt == "text":
         return as_text(analysis)
     if fmt == "markdown":

@@ -11,7 +11,6 @@ the user's corrections applied, and rebuilt when the corrections change.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -26,13 +25,11 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from libya_reader import paths
 from libya_reader.analysis.model import GROUP_ORDER, Analysis, Entity, Group, Relation
-from libya_reader.articles import Article, from_text
+from libya_reader.articles import Article, from_text, text_sha
 from libya_reader.corrections import Correction, apply_corrections
+from libya_reader.store import SCHEMA_VERSION, default_path, stored_analysis
 
-FILENAME = "library.sqlite3"
-SCHEMA_VERSION = 1
 BUSY_TIMEOUT_MS = 30_000  # a batch import holds the write lock for one article at a time
 _DAMAGE = {"SQLITE_NOTADB", "SQLITE_CORRUPT"}
 
@@ -176,14 +173,6 @@ class SearchHit:
     article: ArticleSummary
     score: float  # bm25: lower is better; hits come best first
     snippet: str
-
-
-def text_sha(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def default_path() -> Path:
-    return paths.data_dir() / FILENAME
 
 
 # --- analysis JSON (the model's own round trip drops kb_id, which the UI keys on) -------------
@@ -387,12 +376,14 @@ class Library:
 
     def cached_analysis(self, sha: str, fingerprint: str) -> Analysis | None:
         """The analysis stored for this text under this pipeline, uncorrected; None on a miss."""
-        rows = self._read(
-            "SELECT data FROM analyses WHERE sha = ? AND fingerprint = ?", (sha, fingerprint)
-        )
-        return _analysis_from_json(rows[0][0]) if rows else None
+        with self._lock:
+            raw = stored_analysis(self._db, sha, fingerprint)
+        return None if raw is None else _analysis_from_json(raw)
 
-    def has_analysis(self, sha: str, fingerprint: str) -> bool:
+    def has_analysis(self, sha: str, fingerprint: str | None) -> bool:
+        """Whether this text was analysed under this pipeline (None: under any)."""
+        if fingerprint is None:
+            return bool(self._read("SELECT 1 FROM analyses WHERE sha = ? LIMIT 1", (sha,)))
         rows = self._read(
             "SELECT 1 FROM analyses WHERE sha = ? AND fingerprint = ?", (sha, fingerprint)
         )

@@ -9,6 +9,7 @@ from pathlib import Path
 
 APP = "libya-reader"
 HOME_ENV = "LIBYA_READER_HOME"
+MODEL_ENV = "LIBYA_READER_MODEL"  # the model to load; beats the config file's
 # Linux's rules (the XDG base directories): the variable, else this folder under home.
 _XDG = {
     "config": ("XDG_CONFIG_HOME", ".config"),

@@ -8,17 +8,16 @@ the rest. No terminal code here; the CLI prints the errors and the app notifies 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import BinaryIO
 
-from libya_reader.articles import (
-    ARTICLE_SUFFIXES,
-    Article,
-    ArticleError,
-    load_article,
-    load_stream,
-)
+from libya_reader.articles import ARTICLE_SUFFIXES, ArticleError, load_article, load_stream
+
+TYPE_CHECKING = False  # not typing's: see articles.py
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Sequence
+    from typing import BinaryIO
+
+    from libya_reader.articles import Article
 
 STDIN = "-"
 

@@ -45,8 +45,11 @@ def resolve_model(model_name: str | None = None) -> str:
         from libya_reader.config import load as load_config
 
         model_name = load_config().model_name
-    if model_name:
-        return model_name
+    return model_name or default_model()
+
+
+def default_model() -> str:
+    """The first default model installed, else the blank fallback."""
     return next((m for m in DEFAULT_MODELS if _installed(m)), BLANK_MODEL)
 
 

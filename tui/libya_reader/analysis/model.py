@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from libya_reader.contract import GROUPS, listing_key, ordered
+
 
 class Group(StrEnum):
     """The five groups an entity can belong to, in the order the panel lists them."""
@@ -31,7 +33,7 @@ class Group(StrEnum):
         return self.plural.capitalize()
 
 
-GROUP_ORDER: tuple[Group, ...] = tuple(Group)
+GROUP_ORDER: tuple[Group, ...] = tuple(Group(name) for name in GROUPS)
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -113,7 +115,7 @@ class Analysis:
     def by_group(self, group: Group) -> list[Entity]:
         """Entities of one group, most mentioned first, then by name."""
         members = [e for e in self.entities if e.group is group]
-        return sorted(members, key=lambda e: (-len(e.mentions), e.name.casefold()))
+        return sorted(members, key=lambda e: listing_key(e.name, len(e.mentions)))
 
     def mentions(self) -> list[tuple[Mention, Entity]]:
         """Every mention with its entity, in text order."""
@@ -129,9 +131,8 @@ class Analysis:
         return None
 
     def to_dict(self) -> dict[str, Any]:
-        ordered = [e for g in GROUP_ORDER for e in self.by_group(g)]
         return {
-            "entities": [e.to_dict() for e in ordered],
+            "entities": ordered([e.to_dict() for e in self.entities]),
             "relations": [r.to_dict() for r in self.relations],
         }
 

@@ -11,6 +11,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import App
@@ -28,14 +29,12 @@ from libya_reader.articles import Article
 from libya_reader.corrections import Correction, apply_corrections
 from libya_reader.library import ArticleRecord, Library, LibraryError, text_sha
 from libya_reader.resources import styles_dir
-from libya_reader.ui.screens import (
-    ChoiceScreen,
-    HelpScreen,
-    LibraryScreen,
-    OverviewScreen,
-    ReaderScreen,
-)
+from libya_reader.ui.screens import ChoiceScreen, HelpScreen, OverviewScreen, ReaderScreen
 from libya_reader.ui.widgets import ArticleView, EntityPanel
+
+if TYPE_CHECKING:
+    # Imported where used: one article never needs it, nor its DataTable.
+    from libya_reader.ui.screens.library import LibraryScreen
 
 Analyse = Callable[[str], Analysis]
 # An analysis with this many mentions is big enough for the cyclic collector's full passes
@@ -170,6 +169,7 @@ class ReaderApp(App[None]):
         # Until the library has said what it knows, no analysis starts (it may be cached).
         self._taken_in = library is None
         self._waiting: int | None = None  # the article a reader asked for meanwhile
+        self._sure_miss = False  # found before the first paint: see _peek_cache
 
     def notify(
         self,
@@ -195,8 +195,12 @@ class ReaderApp(App[None]):
         if self.library is not None and self.library.notice:
             self.notify(self.library.notice, severity="warning", timeout=15)
         self.call_after_refresh(self._check_knowledge)
+        # After the first paint: on a first run the fingerprint reads package metadata, pure
+        # Python that would hold the interpreter while the first screen is drawn.
+        self.call_after_refresh(self._start_background)
+
+    def _start_background(self) -> None:
         if self.library is not None:
-            # Mostly SQLite, which lets go of the interpreter: it overlaps the first paint.
             self._take_in_articles()
         elif self.has_library_screen:
             self._analyse_next()
@@ -211,24 +215,30 @@ class ReaderApp(App[None]):
 
     def get_default_screen(self) -> LibraryScreen | ReaderScreen:
         if self.has_library_screen:
+            from libya_reader.ui.screens.library import LibraryScreen
+
             return LibraryScreen()
         self._peek_cache(0)
         return ReaderScreen(0)
 
     def _peek_cache(self, index: int) -> None:
         """A cached article is highlighted on its first paint, when finding out costs a few
-        milliseconds: a short text, a known fingerprint, one read. Otherwise the intake,
-        after the first paint, finds it."""
+        milliseconds: a short text, one read. Otherwise the intake, after the first paint,
+        finds it. A sure miss (no analysis under this pipeline, or, before the version
+        stamp exists, under any) starts the analysis process as the intake begins."""
         text = self.articles[index].text
         if self.library is None or len(text) > PEEK_CHARS:
             return
+        sha = text_sha(text)
         fingerprint = self.fingerprint or quick_fingerprint(self.config.model_name)
-        if fingerprint is None:
-            return
         try:
-            cached = self.library.cached_analysis(text_sha(text), fingerprint)
+            if fingerprint is None:
+                self._sure_miss = not self.library.has_analysis(sha, None)
+                return
+            cached = self.library.cached_analysis(sha, fingerprint)
         except LibraryError:
             return  # the intake reports it
+        self._sure_miss = cached is None
         if cached is not None:
             self._raw[index] = cached
             self.fingerprint = fingerprint  # the intake needs it too
@@ -238,6 +248,8 @@ class ReaderApp(App[None]):
         """Put the articles in the library and fetch the analyses it has, off the UI thread:
         the text never waits for the cache."""
         assert self.library is not None
+        if self._sure_miss and self._process is not None:
+            self._process.start()  # not waiting for the fingerprint (package metadata)
         found: list[tuple[int, ArticleRecord, Analysis | None]] = []
         fingerprint, error = self.fingerprint, None
         try:
@@ -250,8 +262,7 @@ class ReaderApp(App[None]):
                     continue
                 cached = self.library.cached_analysis(record.sha, fingerprint)
                 if cached is None and self._process is not None:
-                    # Loading spaCy takes seconds: begin while the screen is still drawing.
-                    self._process.start()
+                    self._process.start()  # loading spaCy takes seconds: begin now
                 found.append((index, record, cached))
         except Exception as exc:  # whatever breaks here, analyses must not wait forever
             error = f"{exc}; going on without the library"
@@ -374,6 +385,10 @@ class ReaderApp(App[None]):
         return None
 
     def _library_screen(self) -> LibraryScreen | None:
+        if not self.has_library_screen:
+            return None  # then there is none, and its module need not be imported
+        from libya_reader.ui.screens.library import LibraryScreen
+
         return next((s for s in self.screen_stack if isinstance(s, LibraryScreen)), None)
 
     def on_analysis_step(self, message: AnalysisStep) -> None:
@@ -533,8 +548,9 @@ class ReaderApp(App[None]):
                 analysis = self.analysis_for(screen.index)
                 if analysis is not None:
                     screen.show(analysis)
-            elif isinstance(screen, LibraryScreen):
-                screen.refill()
+        library_screen = self._library_screen()
+        if library_screen is not None:
+            library_screen.refill()
         self.notify(message.note)
 
     # --- copying, export, overview, help -------------------------------------------------

@@ -107,6 +107,7 @@ class ReaderScreen(Screen[None]):
         self._pairs: list[tuple[Mention, Entity]] = []
         self._pair_starts: list[int] = []
         self._rank: dict[int, int] = {}
+        self._painted = False  # until then there is no panel: see _after_first_frame
 
     @property
     def reader(self) -> ReaderApp:
@@ -117,23 +118,38 @@ class ReaderScreen(Screen[None]):
         yield Static(id="article-header", markup=False)
         with Horizontal(id="main"):
             yield ArticleView(article, id="article")
-            with Vertical(id="side"):
-                yield EntityPanel(id="panel")
-                yield Legend(id="legend")
-        yield Input(placeholder="search the text, enter to find, escape to close", id="search")
+            yield Vertical(id="side")  # its panel and legend come after the first frame
         yield Static("", id="status", markup=False)
 
     def on_mount(self) -> None:
         self.query_one("#side").display = self.reader.config.show_panel
-        self.query_one("#search", Input).display = False
         self.query_one(ArticleView).focus()
         self.open(self.index)
-        # A footer is a widget per key, as costly as the rest of the screen: after the text.
-        self.call_after_refresh(self._mount_footer)
+        self.call_after_refresh(self._after_first_frame)
 
-    async def _mount_footer(self) -> None:
-        await self.mount(Footer())
+    async def _after_first_frame(self) -> None:
+        """What the first frame does without, since the text comes first: the entity panel
+        and the legend (mounting and drawing them is most of that frame after the text), the
+        footer (a widget per key) and the hidden search box. The side column is there from
+        the start, so the text keeps its width."""
+        await self.query_one("#side").mount_all([EntityPanel(id="panel"), Legend(id="legend")])
+        self._painted = True
+        self._fill_panel()
+        search = Input(placeholder="search the text, enter to find, escape to close", id="search")
+        search.display = False
+        await self.mount_all([search, Footer()])
         self.refresh_bindings()  # a footer fills in when the bindings are announced
+
+    def _fill_panel(self) -> None:
+        if not self._painted:
+            return
+        panel = self.query_one(EntityPanel)
+        if self.analysis is None:
+            panel.show_analysing()
+            return
+        panel.show(self.analysis)
+        if self.selected is not None:
+            panel.focus_entity(self.selected)
 
     # --- the article and its analysis ---------------------------------------------------
 
@@ -162,7 +178,7 @@ class ReaderScreen(Screen[None]):
         if analysis is not None:
             self.show(analysis)
         else:
-            self.query_one(EntityPanel).show_analysing()
+            self._fill_panel()
             self.status("analysing…")
         # The text is drawn first; the library write and the analysis process come after.
         self.call_after_refresh(self._after_first_paint, index)
@@ -186,7 +202,7 @@ class ReaderScreen(Screen[None]):
             for number, mention in enumerate(entity.mentions)
         }
         self.query_one(ArticleView).set_analysis(analysis)
-        self.query_one(EntityPanel).show(analysis)
+        self._fill_panel()
         if progress is not None:
             self.status(progress)
             return
@@ -216,7 +232,8 @@ class ReaderScreen(Screen[None]):
         view = self.query_one(ArticleView)
         view.selected = entity
         view.matches = []
-        self.query_one(EntityPanel).focus_entity(entity)
+        if self._painted:  # else the panel, once mounted, finds the selection itself
+            self.query_one(EntityPanel).focus_entity(entity)
         self._go(position)
 
     def _targets(self) -> list[tuple[int, int]]:
@@ -294,8 +311,8 @@ class ReaderScreen(Screen[None]):
 
     def _target_entity(self) -> Entity | None:
         """The entity a panel key acts on: the panel's cursor when it has focus."""
-        panel = self.query_one(EntityPanel)
-        if self.focused is panel and panel.highlighted_entity is not None:
+        panel = self.focused
+        if isinstance(panel, EntityPanel) and panel.highlighted_entity is not None:
             return panel.highlighted_entity
         return self.selected
 
