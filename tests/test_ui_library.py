@@ -175,16 +175,24 @@ async def test_a_library_that_breaks_at_intake_leaves_the_reader_working(
 
 class RecordingProcess:
     """Stands in for the analysis process and notes what the app asks of it, and whether
-    the reader had drawn its first frame by then."""
+    the app had handed the terminal its first frame by then."""
 
     warning: str | None = None
 
     def __init__(self, app: ReaderApp, calls: list[tuple[str, bool]]) -> None:
         self.app = app
         self.calls = calls
+        self.frames = 0
+        display = app._display
+
+        def counted(screen: object, renderable: object) -> None:
+            display(screen, renderable)  # type: ignore[arg-type]
+            self.frames += 1
+
+        app._display = counted  # type: ignore[method-assign]
 
     def _note(self, call: str) -> None:
-        self.calls.append((call, getattr(self.app.screen, "_painted", False)))
+        self.calls.append((call, self.frames > 0))
 
     def start(self) -> None:
         self._note("start")
