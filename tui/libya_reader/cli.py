@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from pathlib import Path
@@ -147,7 +146,6 @@ def _cached_entities(model: str | None) -> tuple[Library | None, str | None]:
 
 def _load_settings() -> Config:
     """The config; its problems and the knowledge file's go to stderr, a line each."""
-    from libya_reader import paths
     from libya_reader.config import load as load_config
 
     config = load_config()
@@ -351,7 +349,7 @@ def _entities_from_cache(argv: Sequence[str]) -> str | None:
     from libya_reader import store
     from libya_reader.analysis.fingerprint import default_model, quick_fingerprint
     from libya_reader.articles import text_sha
-    from libya_reader.contract import dumps, ordered
+    from libya_reader.contract import document, dumps
 
     args = list(argv)
     for option in _JSON_OPTIONS:
@@ -373,14 +371,4 @@ def _entities_from_cache(argv: Sequence[str]) -> str | None:
     raw = store.peek(text_sha(article.text), fingerprint)
     if raw is None:
         return None
-    stored = json.loads(raw)
-    # Stored with each entity's knowledge-base id, which the contract leaves out.
-    entities = [{k: v for k, v in e.items() if k != "kb_id"} for e in stored["entities"]]
-    return dumps(
-        {
-            "title": article.title,
-            "source": article.source,
-            "entities": ordered(entities),
-            "relations": stored["relations"],
-        }
-    )
+    return dumps(document(article.title, article.source, *store.contract_parts(raw)))

@@ -29,6 +29,13 @@ def ordered(entities: list[dict[str, Any]]) -> list[dict[str, Any]]:
     )
 
 
+def document(
+    title: str, source: str | None, entities: list[dict[str, Any]], relations: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """The JSON document of one article: its title and source, then the entity lists."""
+    return {"title": title, "source": source, "entities": ordered(entities), "relations": relations}
+
+
 def dumps(data: dict[str, Any]) -> str:
     """The JSON text of `entities --format json`."""
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"

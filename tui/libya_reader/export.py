@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 from libya_reader.analysis.model import GROUP_ORDER, Analysis, Entity, Group
 from libya_reader.articles import Article
-from libya_reader.contract import dumps
+from libya_reader.contract import document, dumps
 
 Format = Literal["json", "text", "markdown", "csv"]
 FORMATS: tuple[Format, ...] = ("json", "text", "markdown", "csv")
@@ -76,8 +76,9 @@ def as_csv(analysis: Analysis) -> str:
 
 
 def as_json_data(analysis: Analysis, article: Article) -> dict[str, Any]:
-    data = analysis.to_dict()
-    return {"title": article.title, "source": article.source, **data}
+    entities = [e.to_dict() for e in analysis.entities]
+    relations = [r.to_dict() for r in analysis.relations]
+    return document(article.title, article.source, entities, relations)
 
 
 def render(analysis: Analysis, article: Article, fmt: Format) -> str:

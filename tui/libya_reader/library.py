@@ -28,7 +28,7 @@ from typing import Any
 from libya_reader.analysis.model import GROUP_ORDER, Analysis, Entity, Group, Relation
 from libya_reader.articles import Article, from_text, text_sha
 from libya_reader.corrections import Correction, apply_corrections
-from libya_reader.store import SCHEMA_VERSION, default_path, stored_analysis
+from libya_reader.store import KB_ID, SCHEMA_VERSION, default_path, stored_analysis
 
 BUSY_TIMEOUT_MS = 30_000  # a batch import holds the write lock for one article at a time
 _DAMAGE = {"SQLITE_NOTADB", "SQLITE_CORRUPT"}
@@ -179,7 +179,7 @@ class SearchHit:
 
 
 def _analysis_json(analysis: Analysis) -> str:
-    entities = [{**e.to_dict(), "kb_id": e.kb_id} for e in analysis.entities]
+    entities = [{**e.to_dict(), KB_ID: e.kb_id} for e in analysis.entities]
     relations = [r.to_dict() for r in analysis.relations]
     return json.dumps({"entities": entities, "relations": relations}, ensure_ascii=False)
 
@@ -187,7 +187,7 @@ def _analysis_json(analysis: Analysis) -> str:
 def _analysis_from_json(raw: str) -> Analysis:
     data = json.loads(raw)
     return Analysis(
-        entities=[Entity.from_dict(e, kb_id=e.get("kb_id")) for e in data.get("entities", [])],
+        entities=[Entity.from_dict(e, kb_id=e.get(KB_ID)) for e in data.get("entities", [])],
         relations=[Relation.from_dict(r) for r in data.get("relations", [])],
     )
 

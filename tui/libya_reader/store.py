@@ -6,6 +6,7 @@ a good part of that run.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 
 from libya_reader import paths
@@ -13,8 +14,12 @@ from libya_reader import paths
 TYPE_CHECKING = False  # not typing's: see articles.py
 if TYPE_CHECKING:
     from pathlib import Path
+    from typing import Any
 
 FILENAME = "library.sqlite3"
+# A stored entity is its contract fields plus its knowledge-base id, which the contract
+# (and `entities`) leaves out.
+KB_ID = "kb_id"
 SCHEMA_VERSION = 1
 
 
@@ -28,6 +33,13 @@ def stored_analysis(db: sqlite3.Connection, sha: str, fingerprint: str) -> str |
         "SELECT data FROM analyses WHERE sha = ? AND fingerprint = ?", (sha, fingerprint)
     ).fetchone()
     return None if row is None else str(row[0])
+
+
+def contract_parts(raw: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """A stored analysis's entities and relations as the contract has them."""
+    stored = json.loads(raw)
+    entities = [{k: v for k, v in e.items() if k != KB_ID} for e in stored["entities"]]
+    return entities, stored["relations"]
 
 
 def peek(sha: str, fingerprint: str) -> str | None:
