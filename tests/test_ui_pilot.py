@@ -183,6 +183,21 @@ async def test_search_then_n_walks_matches() -> None:
         assert not app.screen.query_one("#search").display
 
 
+async def test_keys_before_the_search_box_is_mounted(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The box comes right after the first frame; a / or escape typed before is not a crash."""
+    from libya_reader.ui.screens.reader import ReaderScreen
+
+    async def not_yet(self: ReaderScreen) -> None:
+        pass
+
+    monkeypatch.setattr(ReaderScreen, "_after_first_frame", not_yet)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("slash", "escape", "slash")
+        await pilot.pause()
+        assert not app.screen.query("#search") and app.is_running
+
+
 async def test_panel_toggle_help_and_quit() -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:

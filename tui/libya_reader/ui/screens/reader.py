@@ -107,7 +107,7 @@ class ReaderScreen(Screen[None]):
         self._pairs: list[tuple[Mention, Entity]] = []
         self._pair_starts: list[int] = []
         self._rank: dict[int, int] = {}
-        self._painted = False  # until then there is no panel: see _after_first_frame
+        self._panel_ready = False  # mounted after the first frame: see _after_first_frame
 
     @property
     def reader(self) -> ReaderApp:
@@ -133,7 +133,7 @@ class ReaderScreen(Screen[None]):
         footer (a widget per key) and the hidden search box. The side column is there from
         the start, so the text keeps its width."""
         await self.query_one("#side").mount_all([EntityPanel(id="panel"), Legend(id="legend")])
-        self._painted = True
+        self._panel_ready = True
         self._fill_panel()
         search = Input(placeholder="search the text, enter to find, escape to close", id="search")
         search.display = False
@@ -141,7 +141,7 @@ class ReaderScreen(Screen[None]):
         self.refresh_bindings()  # a footer fills in when the bindings are announced
 
     def _fill_panel(self) -> None:
-        if not self._painted:
+        if not self._panel_ready:
             return
         panel = self.query_one(EntityPanel)
         if self.analysis is None:
@@ -232,7 +232,7 @@ class ReaderScreen(Screen[None]):
         view = self.query_one(ArticleView)
         view.selected = entity
         view.matches = []
-        if self._painted:  # else the panel, once mounted, finds the selection itself
+        if self._panel_ready:  # else the panel, once mounted, finds the selection itself
             self.query_one(EntityPanel).focus_entity(entity)
         self._go(position)
 
@@ -353,10 +353,16 @@ class ReaderScreen(Screen[None]):
 
     # --- search, panel, articles --------------------------------------------------------
 
+    def _search_box(self) -> Input | None:
+        """The search box, None in the moment before it is mounted (after the first frame)."""
+        found = self.query("#search")
+        return found.first(Input) if found else None
+
     def action_search(self) -> None:
-        search = self.query_one("#search", Input)
-        search.display = True
-        search.focus()
+        search = self._search_box()
+        if search is not None:
+            search.display = True
+            search.focus()
 
     @on(Input.Submitted, "#search")
     def _searched(self, event: Input.Submitted) -> None:
@@ -381,8 +387,8 @@ class ReaderScreen(Screen[None]):
         self._go(0)
 
     def action_back(self) -> None:
-        search = self.query_one("#search", Input)
-        if search.display:
+        search = self._search_box()
+        if search is not None and search.display:
             search.display = False
             self.query_one(ArticleView).focus()
         elif self.reader.has_library_screen:
