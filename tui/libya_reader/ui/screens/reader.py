@@ -135,9 +135,8 @@ class ReaderScreen(Screen[None]):
         await self.query_one("#side").mount_all([EntityPanel(id="panel"), Legend(id="legend")])
         self._panel_ready = True
         self._fill_panel()
-        search = Input(placeholder="search the text, enter to find, escape to close", id="search")
-        search.display = False
-        await self.mount_all([search, Footer()])
+        await self._search_box()
+        await self.mount(Footer())
         self.refresh_bindings()  # a footer fills in when the bindings are announced
 
     def _fill_panel(self) -> None:
@@ -353,16 +352,21 @@ class ReaderScreen(Screen[None]):
 
     # --- search, panel, articles --------------------------------------------------------
 
-    def _search_box(self) -> Input | None:
-        """The search box, None in the moment before it is mounted (after the first frame)."""
+    async def _search_box(self) -> Input:
+        """The search box, mounted hidden by whichever needs it first: the moment after the
+        first frame, or a / typed before it (a key that must not be lost)."""
         found = self.query("#search")
-        return found.first(Input) if found else None
+        if found:
+            return found.first(Input)
+        search = Input(placeholder="search the text, enter to find, escape to close", id="search")
+        search.display = False
+        await self.mount(search)  # registered at once, so the other caller finds it
+        return search
 
-    def action_search(self) -> None:
-        search = self._search_box()
-        if search is not None:
-            search.display = True
-            search.focus()
+    async def action_search(self) -> None:
+        search = await self._search_box()
+        search.display = True
+        search.focus()
 
     @on(Input.Submitted, "#search")
     def _searched(self, event: Input.Submitted) -> None:
@@ -387,9 +391,9 @@ class ReaderScreen(Screen[None]):
         self._go(0)
 
     def action_back(self) -> None:
-        search = self._search_box()
-        if search is not None and search.display:
-            search.display = False
+        found = self.query("#search")  # none yet: nothing to close
+        if found and found.first(Input).display:
+            found.first(Input).display = False
             self.query_one(ArticleView).focus()
         elif self.reader.has_library_screen:
             self.dismiss()
