@@ -6,7 +6,9 @@ Each prints one JSON object on its last line of standard output, with the proces
     pipe_raw MODEL DIR SLICES [ner]
                                 nlp.pipe over every .txt in DIR, timed per slice; with
                                 `ner`, the NER alone (the ceiling of any exact shortcut)
-    analyse reader FILE         the reader's Analyser on FILE (model loaded first, untimed)
+    analyse reader FILE         FILE through the reader's own analysis process, as the reader
+                                sends it (model loaded first, untimed), with the peak memory
+                                of that process and its helpers
     analyse single MODEL FILE   one Doc through the full pipeline (max_length raised)
     analyse ner MODEL FILE      the NER alone over FILE's paragraphs (blank-line separated)
     reference FILE...           the reader's analysis with no shortcuts, as the JSON contract
@@ -16,8 +18,10 @@ from __future__ import annotations
 
 import inspect
 import json
+import os
 import resource
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -61,15 +65,32 @@ def pipe_raw(model: str, folder: str, slices: int, ner_only: bool = False) -> di
 
 def analyse(kind: str, args: list[str]) -> dict[str, Any]:
     if kind == "reader":
-        from libya_reader.analysis.analyser import Analyser
+        from libya_reader.analysis.worker import AnalysisProcess
 
         text = Path(args[0]).read_text(encoding="utf-8")
-        analyser = Analyser()
-        _ = analyser.pipeline  # load the model outside the timed part
+        process = AnalysisProcess()
+        process.analyse("Tripoli.")  # the model loads outside the timed part
+        assert process._process is not None
+        sampler = _TreeMemory(process._process.pid)
+        steps = 0
+
+        def on_step(*_: object) -> None:
+            nonlocal steps
+            steps += 1
+
         start = time.perf_counter()
-        analysis = analyser.analyse(text)
+        analysis = process.analyse(text, on_step)
         took = time.perf_counter() - start
-        return {"seconds": took, "mentions": sum(len(e.mentions) for e in analysis.entities)}
+        peak_pss, peak_rss, processes = sampler.stop()
+        process.close()
+        return {
+            "seconds": took,
+            "mentions": sum(len(e.mentions) for e in analysis.entities),
+            "steps": steps,
+            "analysis_pss_mb": peak_pss,
+            "analysis_rss_sum_mb": peak_rss,
+            "analysis_processes": processes,
+        }
     model, path = args
     text = Path(path).read_text(encoding="utf-8")
     nlp = _load(model, kind == "ner")
@@ -83,6 +104,54 @@ def analyse(kind: str, args: list[str]) -> dict[str, Any]:
     doc = nlp(text)
     took = time.perf_counter() - start
     return {"seconds": took, "ents": len(doc.ents)}
+
+
+class _TreeMemory:
+    """Samples, every 50 ms, the memory of a process and all its descendants: the peak of the
+    summed PSS (a page shared by n processes counts 1/n in each, so shared pages count once)
+    and of the summed RSS (shared pages counted in every process: an upper bound)."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.pss = self.rss = 0
+        self.pids: set[int] = set()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _tree(self, pid: int) -> list[int]:
+        found = [pid]
+        try:
+            for task in os.listdir(f"/proc/{pid}/task"):
+                with open(f"/proc/{pid}/task/{task}/children") as children:
+                    for child in children.read().split():
+                        found += self._tree(int(child))
+        except OSError:
+            pass
+        return found
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.05):
+            pss = rss = 0
+            for pid in self._tree(self.pid):
+                try:
+                    with open(f"/proc/{pid}/smaps_rollup") as rollup:
+                        for line in rollup:
+                            key, value, *_ = line.split()
+                            if key == "Pss:":
+                                pss += int(value)
+                            elif key == "Rss:":
+                                rss += int(value)
+                    self.pids.add(pid)
+                except OSError:
+                    pass
+            self.pss, self.rss = max(self.pss, pss), max(self.rss, rss)
+
+    def stop(self) -> tuple[float, float, int]:
+        """(peak PSS MB, peak RSS sum MB, processes seen)."""
+        self._stop.set()
+        self._thread.join()
+        return self.pss / 1024, self.rss / 1024, len(self.pids)
 
 
 def _full_analyser() -> tuple[Any, str]:

@@ -144,3 +144,26 @@ def test_the_ner_before_the_parse_finds_what_it_finds_after_it(full: Analyser) -
 
 def test_full_runs_every_component(full: Analyser) -> None:
     assert full.full and not Analyser().full
+
+
+def test_a_forked_helper_gives_the_same_analysis(
+    full: Analyser, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    from libya_reader.analysis.analyser import SHARED_CHUNK
+
+    shared = Analyser(processes=2)
+    forks: list[int] = []
+    real_fork = os.fork
+
+    def counted() -> int:
+        forks.append(1)
+        return real_fork()
+
+    monkeypatch.setattr(os, "fork", counted)
+    text = "\n\n".join(_texts())
+    assert len(list(paragraphs(text))) > 2 * SHARED_CHUNK
+    steps = list(shared.analyse_in_steps(text, first_step=4))
+    assert forks, "the rounds were not shared"
+    assert _json(steps[-1][0]) == _json(full.analyse(text))

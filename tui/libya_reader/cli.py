@@ -175,8 +175,9 @@ def _run_entities(argv: Sequence[str]) -> int:
     if analysis is None:
         # A miss: only now is spaCy imported.
         from libya_reader.analysis.analyser import Analyser
+        from libya_reader.analysis.parallel import processes_to_use
 
-        analyser = Analyser(model)
+        analyser = Analyser(model, processes=processes_to_use())
         analysis = analyser.analyse(article.text)
         if analyser.warning:
             print(f"{PROG}: {analyser.warning}", file=sys.stderr)

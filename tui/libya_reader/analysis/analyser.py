@@ -35,6 +35,9 @@ PIECE_CHARS = 20_000  # a paragraph longer than this is cut at sentence ends
 # that is held in memory. A multiple of FULL_BATCH, so the reference batches as it always did.
 CHUNK = 64
 FULL_BATCH = 16
+# Rounds shared with a forked helper are smaller: a round's activations are most of a
+# process's peak memory (80 MB at 64 paragraphs, 20 at 16), and two processes hold one each.
+SHARED_CHUNK = 16
 # A piece starts at a non-space and runs to a blank line; `[^\n]+` takes a line's run at
 # once instead of a character at a time (the same matches, a tenth of the time).
 _PARAGRAPH = re.compile(r"\S(?:[^\n]+|\n(?![ \t]*\n))*")
@@ -76,12 +79,16 @@ class Analyser:
     """Loads the pipeline on first use (seconds) and analyses texts; safe to share.
 
     `full=True` runs every component on every paragraph: slower, and the reference the fast
-    path must equal.
+    path must equal. With `processes=2`, a text of several rounds of paragraphs shares them
+    with a fork of this process (`parallel`); the result is the same.
     """
 
-    def __init__(self, model_name: str | None = None, full: bool = False) -> None:
+    def __init__(
+        self, model_name: str | None = None, full: bool = False, processes: int = 1
+    ) -> None:
         self.model_name = model_name
         self.full = full
+        self.processes = processes
         self._pipeline: Pipeline | None = None
         self._lock = threading.Lock()
 
@@ -163,15 +170,27 @@ class Analyser:
 
     def _read(self, jobs: Iterable[Job]) -> Iterator[Paragraph]:
         """The paragraph of each job, in order, CHUNK jobs to a round of the models."""
+        stream = iter(jobs)
+        if self.processes > 1:
+            from libya_reader.analysis.parallel import map_chunks
+
+            rounds = list(iter(lambda: list(islice(stream, SHARED_CHUNK)), []))
+            for paragraphs in map_chunks(self._round, rounds, self.processes - 1):
+                yield from paragraphs
+            return
+        while chunk := list(islice(stream, CHUNK)):
+            yield from self._round(chunk)
+
+    def _round(self, chunk: list[Job]) -> list[Paragraph]:
         from libya_reader.analysis.candidates import read_paragraph
         from libya_reader.knowledge import load_knowledge
 
         kb = load_knowledge()
-        stream = iter(jobs)
-        while chunk := list(islice(stream, CHUNK)):
-            docs = self._docs([piece for _, piece, _ in chunk])
-            for (offset, _, year), (doc, parsed) in zip(chunk, docs, strict=True):
-                yield read_paragraph(doc, offset, kb, year, parsed)
+        docs = self._docs([piece for _, piece, _ in chunk])
+        return [
+            read_paragraph(doc, offset, kb, year, parsed)
+            for (offset, _, year), (doc, parsed) in zip(chunk, docs, strict=True)
+        ]
 
     def _docs(self, texts: list[str]) -> list[tuple[Doc, bool]]:
         """Each text's doc, and whether the parse components ran on it.

@@ -64,10 +64,12 @@ def _read(fd: int) -> Any:
 def serve(model_name: str | None) -> None:
     """The child's loop: requests on fd 0, answers on the original stdout."""
     from libya_reader.analysis.analyser import Analyser
+    from libya_reader.analysis.parallel import processes_to_use
 
     answers = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # whatever a library prints must not corrupt the frames
-    analyser = Analyser(model_name)
+    # This loop is single-threaded, so a long article's rounds can be shared with a fork.
+    analyser = Analyser(model_name, processes=processes_to_use())
     # The model loads before the first request arrives; a failure here is reported with
     # the first request, which tries again.
     with contextlib.suppress(Exception):
