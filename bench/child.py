@@ -6,9 +6,10 @@ Each prints one JSON object on its last line of standard output, with the proces
     pipe_raw MODEL DIR SLICES [ner]
                                 nlp.pipe over every .txt in DIR, timed per slice; with
                                 `ner`, the NER alone (the ceiling of any exact shortcut)
-    analyse reader FILE         FILE through the reader's own analysis process, as the reader
-                                sends it (model loaded first, untimed), with the peak memory
-                                of that process and its helpers
+    analyse reader FILE [memory]
+                                FILE through the reader's own analysis process, as the reader
+                                sends it (model loaded first, untimed); with `memory`, the
+                                peak memory of that process and its helpers
     analyse single MODEL FILE   one Doc through the full pipeline (max_length raised)
     analyse ner MODEL FILE      the NER alone over FILE's paragraphs (blank-line separated)
     reference FILE...           the reader's analysis with no shortcuts, as the JSON contract
@@ -65,32 +66,7 @@ def pipe_raw(model: str, folder: str, slices: int, ner_only: bool = False) -> di
 
 def analyse(kind: str, args: list[str]) -> dict[str, Any]:
     if kind == "reader":
-        from libya_reader.analysis.worker import AnalysisProcess
-
-        text = Path(args[0]).read_text(encoding="utf-8")
-        process = AnalysisProcess()
-        process.analyse("Tripoli.")  # the model loads outside the timed part
-        assert process._process is not None
-        sampler = _TreeMemory(process._process.pid)
-        steps = 0
-
-        def on_step(*_: object) -> None:
-            nonlocal steps
-            steps += 1
-
-        start = time.perf_counter()
-        analysis = process.analyse(text, on_step)
-        took = time.perf_counter() - start
-        peak_pss, peak_rss, processes = sampler.stop()
-        process.close()
-        return {
-            "seconds": took,
-            "mentions": sum(len(e.mentions) for e in analysis.entities),
-            "steps": steps,
-            "analysis_pss_mb": peak_pss,
-            "analysis_rss_sum_mb": peak_rss,
-            "analysis_processes": processes,
-        }
+        return _reader(args[0], args[1:] == ["memory"])
     model, path = args
     text = Path(path).read_text(encoding="utf-8")
     nlp = _load(model, kind == "ner")
@@ -104,6 +80,37 @@ def analyse(kind: str, args: list[str]) -> dict[str, Any]:
     doc = nlp(text)
     took = time.perf_counter() - start
     return {"seconds": took, "ents": len(doc.ents)}
+
+
+def _reader(path: str, memory: bool) -> dict[str, Any]:
+    """The reader's analysis process on FILE; with `memory`, its tree's memory sampled too (in
+    a run of its own: reading smaps costs CPU the timed run must not lose)."""
+    from libya_reader.analysis.worker import AnalysisProcess
+
+    text = Path(path).read_text(encoding="utf-8")
+    process = AnalysisProcess()
+    process.analyse("Tripoli.")  # the model loads outside the timed part
+    assert process._process is not None
+    sampler = _TreeMemory(process._process.pid) if memory else None
+    steps = 0
+
+    def on_step(*_: object) -> None:
+        nonlocal steps
+        steps += 1
+
+    start = time.perf_counter()
+    analysis = process.analyse(text, on_step)
+    took = time.perf_counter() - start
+    process.close()
+    result = {
+        "seconds": took,
+        "mentions": sum(len(e.mentions) for e in analysis.entities),
+        "steps": steps,
+    }
+    if sampler is not None:
+        pss, rss, processes = sampler.stop()
+        result |= {"pss_mb": pss, "rss_sum_mb": rss, "processes": processes}
+    return result
 
 
 class _TreeMemory:

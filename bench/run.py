@@ -602,14 +602,22 @@ class Bench:
                         note=f"{mentions:,} mentions{cut}",
                     )
                 )
-        reader, _, reader_rss = self.child("analyse", "reader", str(big))
+        reader, _, _ = self.child("analyse", "reader", str(big))
+        sampled, _, _ = self.child("analyse", "reader", str(big), "memory")
         ner, _, _ = self.child("analyse", "ner", self.model, str(big))
         slow = self.quick or self.skip_slow
+        pss = sampled["pss_mb"]
         memory = Figure(
-            "5c 1 MB analysis: peak RSS",
-            f"{reader_rss:,.0f} MB",
+            "5c 1 MB analysis: peak memory",
+            f"{pss:,.0f} MB PSS",
             budget="<400 MB",
-            passed=reader_rss < 400,
+            passed=pss < 400,
+            note=(
+                f"the analysis process and its {sampled['processes'] - 1} short-lived helpers"
+                " (forks), sampled every 50 ms in a run of its own; PSS summed: a page they"
+                f" share counts once; RSS summed, shared pages counted in each:"
+                f" {sampled['rss_sum_mb']:,.0f} MB"
+            ),
         )
         if slow:
             self.add(
@@ -633,7 +641,8 @@ class Bench:
                 ratio,
                 "≥2.5x faster",
                 ratio >= 2.5,
-                "ratio = baseline / reader",
+                f"ratio = baseline / reader; the reader's own analysis process, "
+                f"{reader['steps']} steps of highlights sent",
             )
         )
         memory.baseline = f"single Doc {single_rss:,.0f} MB"

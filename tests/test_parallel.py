@@ -41,7 +41,7 @@ def _no_children_left() -> bool:
 
 def test_results_are_in_order_and_some_come_from_a_helper() -> None:
     fds = _open_fds()
-    got = map_chunks(_square_and_pid, list(range(200)), helpers=1)
+    got = list(map_chunks(_square_and_pid, list(range(200)), helpers=1))
     assert [square for square, _ in got] == [n * n for n in range(200)]
     pids = {pid for _, pid in got}
     assert PARENT in pids and len(pids) == 2, pids
@@ -50,10 +50,33 @@ def test_results_are_in_order_and_some_come_from_a_helper() -> None:
 
 def test_several_helpers_and_windows(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(parallel, "WINDOW", 7)
-    got = map_chunks(_square_and_pid, list(range(50)), helpers=2)
+    got = list(map_chunks(_square_and_pid, list(range(50)), helpers=2))
     assert [square for square, _ in got] == [n * n for n in range(50)]
     assert len({pid for _, pid in got}) > 3  # each window has helpers of its own
     assert _no_children_left()
+
+
+def test_closing_early_stops_the_helpers() -> None:
+    results = map_chunks(_square_and_pid, list(range(500)), helpers=1)
+    assert next(results)[0] == 0
+    results.close()
+    assert _no_children_left()
+
+
+def _stamp(n: int) -> float:
+    time.sleep(0.01)
+    return time.monotonic()
+
+
+def test_helpers_go_on_while_the_caller_holds_a_result() -> None:
+    results = map_chunks(_stamp, list(range(40)), helpers=1)
+    first = next(results)
+    time.sleep(0.15)  # the caller busy with the first result
+    stamps = [first, *results]
+    # The helper finished chunks while the caller slept; with nobody working in the
+    # meantime, every later chunk would be stamped after the pause.
+    paused_at = first + 0.15
+    assert any(first < stamp < paused_at for stamp in stamps[1:])
 
 
 def _dies_in_a_helper(n: int) -> int:
@@ -63,7 +86,8 @@ def _dies_in_a_helper(n: int) -> int:
 
 
 def test_a_helper_that_dies_loses_nothing() -> None:
-    assert map_chunks(_dies_in_a_helper, list(range(20)), helpers=1) == [-n for n in range(20)]
+    got = list(map_chunks(_dies_in_a_helper, list(range(20)), helpers=1))
+    assert got == [-n for n in range(20)]
     assert _no_children_left()
 
 
@@ -75,7 +99,7 @@ def _fails_on_seven(n: int) -> int:
 
 def test_an_error_reaches_the_caller_wherever_it_happened() -> None:
     with pytest.raises(ValueError, match="chunk seven"):
-        map_chunks(_fails_on_seven, list(range(20)), helpers=1)
+        list(map_chunks(_fails_on_seven, list(range(20)), helpers=1))
     assert _no_children_left()
 
 
@@ -86,7 +110,7 @@ def test_no_fork_while_another_thread_runs(monkeypatch: pytest.MonkeyPatch) -> N
     other = threading.Thread(target=stop.wait)
     other.start()
     try:
-        got = map_chunks(_square_and_pid, list(range(10)), helpers=1)
+        got = list(map_chunks(_square_and_pid, list(range(10)), helpers=1))
     finally:
         stop.set()
         other.join()
@@ -95,8 +119,8 @@ def test_no_fork_while_another_thread_runs(monkeypatch: pytest.MonkeyPatch) -> N
 
 def test_nothing_to_share_runs_here(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(os, "fork", lambda: pytest.fail("forked for one chunk"))
-    assert map_chunks(_square_and_pid, [3], helpers=1) == [(9, PARENT)]
-    assert map_chunks(_square_and_pid, [1, 2], helpers=0) == [(1, PARENT), (4, PARENT)]
+    assert list(map_chunks(_square_and_pid, [3], helpers=1)) == [(9, PARENT)]
+    assert list(map_chunks(_square_and_pid, [1, 2], helpers=0)) == [(1, PARENT), (4, PARENT)]
 
 
 def test_the_module_is_free_of_textual_and_spacy() -> None:

@@ -18,6 +18,7 @@ import re
 import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
+from contextlib import closing
 from itertools import islice
 from typing import TYPE_CHECKING
 
@@ -156,12 +157,15 @@ class Analyser:
         pieces = self._pieces(text)
         read: list[Paragraph] = []
         step = first_step or len(pieces)
-        while len(read) < len(pieces):
-            goal = min(len(read) + step, len(pieces))
-            read.extend(self._read((o, p, year) for o, p in pieces[len(read) : goal]))
-            if len(read) < len(pieces):
-                yield ArticleGrouper(kb, year).build(read), len(read), len(pieces)
-                step *= 2
+        goal = step
+        # One stream over the whole text: a helper goes on reading while a step is grouped.
+        with closing(self._read((o, p, year) for o, p in pieces)) as stream:
+            for paragraph in stream:
+                read.append(paragraph)
+                if len(read) == goal and goal < len(pieces):
+                    yield ArticleGrouper(kb, year).build(read), len(read), len(pieces)
+                    step *= 2
+                    goal += step
         yield ArticleGrouper(kb, year).build(read), len(pieces), len(pieces)
 
     def _pieces(self, text: str) -> list[tuple[int, str]]:
@@ -175,8 +179,9 @@ class Analyser:
             from libya_reader.analysis.parallel import map_chunks
 
             rounds = list(iter(lambda: list(islice(stream, SHARED_CHUNK)), []))
-            for paragraphs in map_chunks(self._round, rounds, self.processes - 1):
-                yield from paragraphs
+            with closing(map_chunks(self._round, rounds, self.processes - 1)) as results:
+                for paragraphs in results:
+                    yield from paragraphs
             return
         while chunk := list(islice(stream, CHUNK)):
             yield from self._round(chunk)

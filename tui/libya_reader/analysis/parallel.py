@@ -21,7 +21,7 @@ import pickle
 import signal
 import struct
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -48,18 +48,19 @@ def can_fork() -> bool:
     return hasattr(os, "fork") and threading.active_count() == 1
 
 
-def map_chunks(work: Callable[[T], R], chunks: Sequence[T], helpers: int = 1) -> list[R]:
-    """`[work(chunk) for chunk in chunks]`, with `helpers` forked processes taking chunks too.
+def map_chunks(work: Callable[[T], R], chunks: Sequence[T], helpers: int = 1) -> Iterator[R]:
+    """`map(work, chunks)`, with `helpers` forked processes taking chunks too.
 
-    Runs everything here when there is nothing to share or forking is not safe. `work`'s
-    results must pickle.
+    Results come in order, each as soon as it and those before it are done; the helpers go
+    on working while the caller handles one. Closing the iterator early stops them. Runs
+    everything here when there is nothing to share or forking is not safe. `work`'s results
+    must pickle.
     """
     if helpers < 1 or len(chunks) < 2 or not can_fork():
-        return [work(chunk) for chunk in chunks]
-    results: list[R] = []
+        yield from map(work, chunks)
+        return
     for start in range(0, len(chunks), WINDOW):
-        results.extend(_shared(work, chunks[start : start + WINDOW], helpers))
-    return results
+        yield from _shared(work, chunks[start : start + WINDOW], helpers)
 
 
 def _take(tasks: int) -> int | None:
@@ -100,7 +101,7 @@ def _help(work: Callable[[T], R], chunks: Sequence[T], tasks: int, answers: int)
         os._exit(0)  # no atexit handlers, no second flush of the parent's buffers
 
 
-def _shared(work: Callable[[T], R], chunks: Sequence[T], helpers: int) -> list[R]:
+def _shared(work: Callable[[T], R], chunks: Sequence[T], helpers: int) -> Iterator[R]:
     done: dict[int, R] = {}
     tasks_read, tasks_write = os.pipe()
     pids: list[int] = []
@@ -132,14 +133,19 @@ def _shared(work: Callable[[T], R], chunks: Sequence[T], helpers: int) -> list[R
         collectors = [threading.Thread(target=collect, args=(fd,), daemon=True) for fd in answers]
         for collector in collectors:
             collector.start()
-        while (index := _take(tasks_read)) is not None:
+        given = 0  # results handed to the caller: 0 .. given - 1
+        while True:
+            while given in done:
+                yield done.pop(given)
+                given += 1
+            if (index := _take(tasks_read)) is None:
+                break
             done[index] = work(chunks[index])
         for collector in collectors:
             collector.join()  # its helper has exited, or at least closed its end
-        for index in range(len(chunks)):
-            if index not in done:  # taken by a helper that did not finish it
-                done[index] = work(chunks[index])
-        return [done[index] for index in range(len(chunks))]
+        for index in range(given, len(chunks)):
+            # A chunk missing now was taken by a helper that did not finish it.
+            yield done.pop(index) if index in done else work(chunks[index])
     finally:
         for pid in pids:
             with contextlib.suppress(OSError):
