@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import threading
+from pathlib import Path
 
 import pytest
 
 from libya_reader.analysis.analyser import Analyser
 from libya_reader.analysis.model import Analysis
-from libya_reader.analysis.worker import AnalysisError, AnalysisProcess, Cancelled
+from libya_reader.analysis.parallel import processes_to_use
+from libya_reader.analysis.worker import NICENESS, AnalysisError, AnalysisProcess, Cancelled
 
 
 @pytest.fixture(scope="module")
@@ -18,15 +21,38 @@ def process():  # type: ignore[no-untyped-def]
     child.close()
 
 
+def _helpers(process: AnalysisProcess) -> list[str]:
+    """The analysis process's own children: the forks that share a long text's rounds."""
+    assert process._process is not None
+    pid = process._process.pid
+    return Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+
+
+def test_the_analysis_runs_below_the_reader_in_priority(process: AnalysisProcess) -> None:
+    process.analyse("Tripoli.")
+    assert process._process is not None
+    mine = os.getpriority(os.PRIO_PROCESS, 0)
+    assert os.getpriority(os.PRIO_PROCESS, process._process.pid) == min(mine + NICENESS, 19)
+
+
 def test_same_analysis_as_in_process(process: AnalysisProcess, seed_article, seed_analysis) -> None:  # type: ignore[no-untyped-def]
     assert process.analyse(seed_article.text).to_dict() == seed_analysis.to_dict()
 
 
 def test_long_text_arrives_in_growing_steps(process: AnalysisProcess, seed_article) -> None:  # type: ignore[no-untyped-def]
     steps: list[tuple[int, int]] = []
+    helpers: list[str] = []
+
+    def on_step(_analysis: Analysis, done: int, total: int) -> None:
+        steps.append((done, total))
+        helpers.extend(_helpers(process))
+
     long_text = "\n\n".join([seed_article.text] * 6)
-    final = process.analyse(long_text, on_step=lambda _a, done, total: steps.append((done, total)))
+    final = process.analyse(long_text, on_step=on_step)
     assert steps, "a long article must show highlights before it is done"
+    if processes_to_use() > 1:
+        assert helpers, "a long article's rounds are shared with a helper"
+    assert not _helpers(process), "the helper ends with the job"
     dones = [done for done, _ in steps]
     assert dones == sorted(dones) and all(total == steps[0][1] for _, total in steps)
     assert final.mentions()[-1][0].end > len(long_text) - len(seed_article.text)
@@ -43,6 +69,7 @@ def test_cancel_stops_a_job_and_the_next_one_runs(process: AnalysisProcess, seed
     with pytest.raises(Cancelled):
         process.analyse(long_text, on_step=on_step)
     assert started.is_set()
+    assert not _helpers(process), "a cancelled job's helper is stopped"
     assert process.analyse("Turkey backs the Government of National Accord.").entities
 
 

@@ -29,6 +29,7 @@ from libya_reader.analysis.model import Analysis
 
 OnStep = Callable[[Analysis, int, int], None]
 _HEADER = struct.Struct("!Q")
+NICENESS = 10
 
 
 class AnalysisError(Exception):
@@ -66,6 +67,10 @@ def serve(model_name: str | None) -> None:
     from libya_reader.analysis.analyser import Analyser
     from libya_reader.analysis.parallel import processes_to_use
 
+    # Below the reader in priority: on a 2-core machine the model's load and the analysis
+    # would otherwise take the CPU the reader (and the terminal) need to draw and answer keys.
+    with contextlib.suppress(OSError):
+        os.nice(NICENESS)
     answers = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # whatever a library prints must not corrupt the frames
     # This loop is single-threaded, so a long article's rounds can be shared with a fork.
