@@ -73,7 +73,8 @@ def _take(tasks: int) -> int | None:
     return _INDEX.unpack(data)[0] if len(data) == _INDEX.size else None
 
 
-def _read_exactly(fd: int, size: int) -> bytes:
+def read_exactly(fd: int, size: int) -> bytes:
+    """`size` bytes from a pipe; EOFError if it ends first."""
     chunks, left = [], size
     while left:
         chunk = os.read(fd, min(left, 1 << 20))
@@ -113,8 +114,8 @@ def _shared(work: Callable[[T], R], chunks: Sequence[T], helpers: int) -> Iterat
         # process works on a chunk of its own.
         with contextlib.suppress(EOFError, OSError):
             while True:
-                index, size = _RESULT.unpack(_read_exactly(fd, _RESULT.size))
-                done[index] = pickle.loads(_read_exactly(fd, size))
+                index, size = _RESULT.unpack(read_exactly(fd, _RESULT.size))
+                done[index] = pickle.loads(read_exactly(fd, size))
 
     try:
         os.write(tasks_write, b"".join(_INDEX.pack(i) for i in range(len(chunks))))

@@ -26,6 +26,7 @@ from collections.abc import Callable
 from typing import IO, Any
 
 from libya_reader.analysis.model import Analysis
+from libya_reader.analysis.parallel import processes_to_use, read_exactly
 
 OnStep = Callable[[Analysis, int, int], None]
 _HEADER = struct.Struct("!Q")
@@ -46,26 +47,14 @@ def _write(stream: IO[bytes], message: object) -> None:
     stream.flush()
 
 
-def _read_exactly(fd: int, size: int) -> bytes:
-    chunks, left = [], size
-    while left:
-        chunk = os.read(fd, min(left, 1 << 20))
-        if not chunk:
-            raise EOFError
-        chunks.append(chunk)
-        left -= len(chunk)
-    return b"".join(chunks)
-
-
 def _read(fd: int) -> Any:
-    (size,) = _HEADER.unpack(_read_exactly(fd, _HEADER.size))
-    return pickle.loads(_read_exactly(fd, size))
+    (size,) = _HEADER.unpack(read_exactly(fd, _HEADER.size))
+    return pickle.loads(read_exactly(fd, size))
 
 
 def serve(model_name: str | None) -> None:
     """The child's loop: requests on fd 0, answers on the original stdout."""
     from libya_reader.analysis.analyser import Analyser
-    from libya_reader.analysis.parallel import processes_to_use
 
     # Below the reader in priority: on a 2-core machine the model's load and the analysis
     # would otherwise take the CPU the reader (and the terminal) need to draw and answer keys.
