@@ -606,16 +606,16 @@ class Bench:
         sampled, _, _ = self.child("analyse", "reader", str(big), "memory")
         ner, _, _ = self.child("analyse", "ner", self.model, str(big))
         slow = self.quick or self.skip_slow
-        pss = sampled["pss_mb"]
+        pss, helpers = sampled["pss_mb"], sampled["processes"] - 1
         memory = Figure(
             "5c 1 MB analysis: peak memory",
             f"{pss:,.0f} MB PSS",
             budget="<400 MB",
             passed=pss < 400,
             note=(
-                f"the analysis process and its {sampled['processes'] - 1} short-lived helpers"
-                " (forks), sampled every 50 ms in a run of its own; PSS summed: a page they"
-                f" share counts once; RSS summed, shared pages counted in each:"
+                f"the analysis process and the helpers forked from it ({helpers} seen),"
+                " sampled every 50 ms in a run of its own; PSS summed: a page they share"
+                f" counts once; RSS summed, shared pages counted in each:"
                 f" {sampled['rss_sum_mb']:,.0f} MB"
             ),
         )
