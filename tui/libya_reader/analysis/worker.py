@@ -5,7 +5,9 @@ interpreter lock; in a thread it would starve the UI. In a child process it runs
 other core and the reader stays live. The child (`python -m libya_reader.analysis.worker`)
 loads the model once and serves one job at a time: the parent writes requests to its stdin,
 the child answers on its stdout with the analysis so far after each step, and stops early
-when the parent cancels (the reader moved on to another article).
+when the parent cancels (the reader moved on to another article). It runs below the reader
+in priority, and shares a long article's rounds of paragraphs with a fork of itself
+(`parallel`), so the 1 MB article takes both cores and one copy of the model.
 
 A plain subprocess rather than multiprocessing: "spawn" re-imports the parent's main
 module, which breaks any program that embeds the reader without a main guard. The frames
