@@ -98,6 +98,9 @@ def na(name: str, reason: str, budget: str = "") -> Figure:
     return Figure(name, f"n/a: {reason}", budget=budget)
 
 
+BESIDE = "baseline: textual_min run beside each reader run"
+
+
 def ratio_figure(
     name: str,
     stat: Stat,
@@ -215,14 +218,29 @@ class Bench:
             print(f"{'baseline ' + name:<34} {stat.show()}", flush=True)
         return self.baselines[name]
 
+    def _textual_min_once(self) -> float:
+        argv = [self.python, str(BENCH / "minimal_app.py"), str(SEED)]
+        name, started = self.tmux.start(argv, self.env())
+        took = self.tmux.wait(name, started, lambda s: SEED_PHRASE in s)
+        self.tmux.kill(name)
+        return took
+
     def _baseline_textual_min_tmux(self) -> Stat:
-        times = []
-        for _ in range(self.n(5)):
-            argv = [self.python, str(BENCH / "minimal_app.py"), str(SEED)]
-            name, started = self.tmux.start(argv, self.env())
-            times.append(self.tmux.wait(name, started, lambda s: SEED_PHRASE in s))
-            self.tmux.kill(name)
-        return Stat(tuple(times), "s")
+        return Stat(tuple(self._textual_min_once() for _ in range(self.n(5))), "s")
+
+    def paints(
+        self, path: Path, phrase: str, home: Callable[[], Path], analysed: bool, runs: int
+    ) -> tuple[list[float], list[float | None], Stat]:
+        """The reader opened n times (paint, highlights), each run beside one of textual_min:
+        the pairs share the machine's load of the moment, which drifts over a run."""
+        paints, highs, beside = [], [], []
+        for _ in range(runs):
+            beside.append(self._textual_min_once())
+            paint, high, name = self.open_reader(path, home(), phrase, analysed=analysed)
+            self.tmux.kill(name)  # a reader left analysing would slow the next run
+            paints.append(paint)
+            highs.append(high)
+        return paints, highs, Stat(tuple(beside), "s")
 
     def _baseline_textual_min_headless(self) -> Stat:
         times = []
@@ -286,25 +304,24 @@ class Bench:
         return paint, done, name
 
     def measure_cold(self) -> None:
-        base = self.baseline("textual_min_tmux")
         spacy_raw = self.baseline("spacy_raw")
-        paints, highs = [], []
-        for _ in range(self.n(5)):
-            paint, high, name = self.open_reader(SEED, self.home(), SEED_PHRASE)
-            self.tmux.kill(name)
-            paints.append(paint)
-            highs.append(high or 0.0)
+        paints, highs, base = self.paints(SEED, SEED_PHRASE, self.home, True, self.n(5))
         paint = Stat(tuple(paints), "s")
         self.add(
             ratio_figure(
-                "1 first paint, cold", paint, f"textual_min {base.show()}", base.median, 1.3
+                "1 first paint, cold",
+                paint,
+                f"textual_min {base.show()}",
+                base.median,
+                1.3,
+                BESIDE,
             )
         )
         both = base.median + spacy_raw.median
         self.add(
             ratio_figure(
                 "2 highlights, cold",
-                Stat(tuple(highs), "s"),
+                Stat(tuple(high or 0.0 for high in highs), "s"),
                 f"textual_min + spacy_raw {_num(both)} s",
                 both,
                 1.15,
@@ -328,12 +345,8 @@ class Bench:
         if home is None:
             self.add(na("3 reopen, warm", how, "≤1.3x"))
             return
-        base = self.baseline("textual_min_tmux")
-        times = []
-        for _ in range(self.n(5)):
-            _, high, name = self.open_reader(SEED, home, SEED_PHRASE)
-            self.tmux.kill(name)
-            times.append(high or 0.0)
+        _, highs, base = self.paints(SEED, SEED_PHRASE, lambda: home, True, self.n(5))
+        times = [high or 0.0 for high in highs]
         # Textual draws on stderr, so `-X importtime` can't be redirected there: record
         # instead whether spacy is in sys.modules once the highlights are on screen.
         log = self.work / "spacy-imported.txt"
@@ -358,19 +371,14 @@ class Bench:
                 f"textual_min {base.show()}",
                 base.median,
                 1.3,
-                f"{how}; spaCy imported: {'yes' if spacy else 'no'}",
+                f"{how}; spaCy imported: {'yes' if spacy else 'no'}; {BESIDE}",
                 also=("no spaCy", not spacy),
             )
         )
 
     def measure_big_paint(self) -> None:
         _, big = self.material()
-        base = self.baseline("textual_min_tmux")
-        times = []
-        for _ in range(self.n(3)):
-            paint, _, name = self.open_reader(big, self.home(), corpus.BIG_MARKER, analysed=False)
-            self.tmux.kill(name)  # the analysis would only slow the next run
-            times.append(paint)
+        times, _, base = self.paints(big, corpus.BIG_MARKER, self.home, False, self.n(5))
         self.add(
             ratio_figure(
                 "5a 1 MB article: first paint",
@@ -378,6 +386,7 @@ class Bench:
                 f"textual_min {base.show()}",
                 base.median,
                 1.5,
+                BESIDE,
             )
         )
 
