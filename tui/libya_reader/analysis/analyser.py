@@ -80,8 +80,8 @@ class Analyser:
     """Loads the pipeline on first use (seconds) and analyses texts; safe to share.
 
     `full=True` runs every component on every paragraph: slower, and the reference the fast
-    path must equal. With `processes=2`, a text of several rounds of paragraphs shares them
-    with a fork of this process (`parallel`); the result is the same.
+    path must equal. With `processes=n` (n > 1), a text of several rounds of paragraphs
+    shares them with n - 1 forks of this process (`parallel`); the result is the same.
     """
 
     def __init__(
@@ -173,7 +173,8 @@ class Analyser:
         return list(paragraphs(text, min(PIECE_CHARS, self.pipeline.nlp.max_length)))
 
     def _read(self, jobs: Iterable[Job]) -> Iterator[Paragraph]:
-        """The paragraph of each job, in order, CHUNK jobs to a round of the models."""
+        """The paragraph of each job, in order, CHUNK jobs to a round of the models
+        (SHARED_CHUNK when the rounds are shared with forks)."""
         stream = iter(jobs)
         if self.processes > 1:
             from libya_reader.analysis.parallel import map_chunks
