@@ -90,8 +90,8 @@ def _reader(path: str, memory: bool) -> dict[str, Any]:
     text = Path(path).read_text(encoding="utf-8")
     process = AnalysisProcess()
     process.analyse("Tripoli.")  # the model loads outside the timed part
-    assert process._process is not None
-    sampler = _TreeMemory(process._process.pid) if memory else None
+    assert process.pid is not None
+    sampler = _TreeMemory(process.pid) if memory else None
     steps = 0
 
     def on_step(*_: object) -> None:

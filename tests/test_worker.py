@@ -23,16 +23,16 @@ def process():  # type: ignore[no-untyped-def]
 
 def _helpers(process: AnalysisProcess) -> list[str]:
     """The analysis process's own children: the forks that share a long text's rounds."""
-    assert process._process is not None
-    pid = process._process.pid
+    pid = process.pid
+    assert pid is not None
     return Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
 
 
 def test_the_analysis_runs_below_the_reader_in_priority(process: AnalysisProcess) -> None:
     process.analyse("Tripoli.")
-    assert process._process is not None
+    assert process.pid is not None
     mine = os.getpriority(os.PRIO_PROCESS, 0)
-    assert os.getpriority(os.PRIO_PROCESS, process._process.pid) == min(mine + NICENESS, 19)
+    assert os.getpriority(os.PRIO_PROCESS, process.pid) == min(mine + NICENESS, 19)
 
 
 def test_same_analysis_as_in_process(process: AnalysisProcess, seed_article, seed_analysis) -> None:  # type: ignore[no-untyped-def]

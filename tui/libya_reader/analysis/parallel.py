@@ -15,7 +15,6 @@ another thread held at that moment would stay locked in the helper forever.
 from __future__ import annotations
 
 import contextlib
-import gc
 import os
 import pickle
 import signal
@@ -90,8 +89,6 @@ def _help(work: Callable[[T], R], chunks: Sequence[T], tasks: int, answers: int)
     try:
         # ctrl+c reaches the whole process group: the parent alone decides what happens.
         signal.signal(signal.SIGINT, signal.SIG_IGN)
-        # The collector would write to every object's header, copying the shared pages.
-        gc.freeze()
         while (index := _take(tasks)) is not None:
             data = pickle.dumps(work(chunks[index]), protocol=pickle.HIGHEST_PROTOCOL)
             os.write(answers, _RESULT.pack(index, len(data)))

@@ -136,6 +136,12 @@ class AnalysisProcess:
                 errors.close()
         return self._process
 
+    @property
+    def pid(self) -> int | None:
+        """The running child's process id, if there is one."""
+        child = self._process
+        return child.pid if child is not None and child.poll() is None else None
+
     def start(self) -> None:
         """Start the child now, so the model loads before the first job; a failure to
         start is left for `analyse` to report."""
