@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -426,3 +428,30 @@ async def test_the_panel_legend_search_and_footer_come_after_the_first_frame(
         assert app.screen.query_one("#search", Input).display is False
         assert len(app.screen.query(Footer)) == 1
     assert seen == [0]
+
+
+async def test_the_first_frame_wraps_without_waiting_for_the_resize(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The Resize event comes after the first frame is drawn: the text must not wait for it.
+    monkeypatch.setattr(ArticleView, "on_resize", lambda self: None)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        view = app.screen.query_one(ArticleView)
+        assert view._width == max(view.scrollable_content_region.width - 1, 10)
+        assert "Turkey backs the Government" in screen_text(app)
+        assert view.virtual_size.height == len(view._lines)
+
+
+def test_one_article_imports_no_other_screen() -> None:
+    # Each screen class is start-up time before the first paint; they load on first use.
+    code = (
+        "import sys, libya_reader.cli, libya_reader.ui.app\n"
+        "lazy = ['dialogs', 'help', 'library', 'overview']\n"
+        "print([m for m in lazy if f'libya_reader.ui.screens.{m}' in sys.modules])\n"
+        "from libya_reader.ui import screens\n"
+        "print(screens.HelpScreen.__name__, screens.AskScreen.__name__)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.splitlines() == ["[]", "HelpScreen AskScreen"]

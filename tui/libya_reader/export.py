@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterable
 from typing import Any, Literal
@@ -64,6 +63,8 @@ def as_markdown(
 
 
 def as_csv(analysis: Analysis) -> str:
+    import csv  # here: the reader imports this module before its first paint, never CSV
+
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["name", "group", "mentions", "backs"])

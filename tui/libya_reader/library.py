@@ -19,11 +19,10 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, NamedTuple
 
 from libya_reader.analysis.model import GROUP_ORDER, Analysis, Entity, Group, Relation
 from libya_reader.articles import Article, from_text, text_sha
@@ -91,8 +90,11 @@ class LibraryError(Exception):
     """The library cannot be used; the message is one line naming the file and the reason."""
 
 
-@dataclass(frozen=True, slots=True)
-class ArticleRecord:
+# The records below are rows read back, never changed: named tuples, whose classes cost a
+# tenth of a frozen dataclass's to define (the reader imports this before its first paint).
+
+
+class ArticleRecord(NamedTuple):
     """An article as stored: everything needed to show it again without the file."""
 
     id: int
@@ -109,8 +111,7 @@ class ArticleRecord:
     read: bool
 
 
-@dataclass(frozen=True, slots=True)
-class ArticleSummary:
+class ArticleSummary(NamedTuple):
     """One row of the library screen."""
 
     id: int
@@ -122,19 +123,17 @@ class ArticleSummary:
     words: int
     read: bool
     analysed: bool
-    counts: dict[Group, int] = field(default_factory=dict)
+    counts: dict[Group, int]
 
 
-@dataclass(frozen=True, slots=True)
-class EntityMention:
+class EntityMention(NamedTuple):
     """An article that names an entity, and where it first does (character offset)."""
 
     article: ArticleSummary
     first: int
 
 
-@dataclass(frozen=True, slots=True)
-class EntityStat:
+class EntityStat(NamedTuple):
     """An entity across the library: in how many articles, how many mentions in all."""
 
     name: str
@@ -143,14 +142,12 @@ class EntityStat:
     mentions: int
 
 
-@dataclass(frozen=True, slots=True)
-class Evidence:
+class Evidence(NamedTuple):
     article_id: int
     sentence: str
 
 
-@dataclass(frozen=True, slots=True)
-class RelationStat:
+class RelationStat(NamedTuple):
     """backer -> faction across the library, with every sentence that states it."""
 
     backer: str
@@ -162,14 +159,12 @@ class RelationStat:
         return tuple(dict.fromkeys(e.article_id for e in self.evidence))
 
 
-@dataclass(frozen=True, slots=True)
-class Overview:
+class Overview(NamedTuple):
     groups: dict[Group, list[EntityStat]]
     relations: list[RelationStat]
 
 
-@dataclass(frozen=True, slots=True)
-class SearchHit:
+class SearchHit(NamedTuple):
     article: ArticleSummary
     score: float  # bm25: lower is better; hits come best first
     snippet: str

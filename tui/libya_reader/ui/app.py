@@ -9,7 +9,6 @@ from __future__ import annotations
 import gc
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -29,7 +28,8 @@ from libya_reader.articles import Article
 from libya_reader.corrections import Correction, apply_corrections
 from libya_reader.library import ArticleRecord, Library, LibraryError, text_sha
 from libya_reader.resources import styles_dir
-from libya_reader.ui.screens import ChoiceScreen, HelpScreen, OverviewScreen, ReaderScreen
+from libya_reader.ui import screens
+from libya_reader.ui.screens import ReaderScreen
 from libya_reader.ui.widgets import ArticleView, EntityPanel
 
 if TYPE_CHECKING:
@@ -54,44 +54,54 @@ def park_long_lived(analysis: Analysis) -> None:
         gc.freeze()
 
 
-@dataclass
+# Messages from the worker threads. Plain classes, not dataclasses: each dataclass costs
+# about half a millisecond to define, before the first paint.
+
+
 class AnalysisStep(Message):
     """Part of a long article is analysed: the highlights so far, and how far it got."""
 
-    index: int
-    analysis: Analysis
-    done: int
-    total: int
+    def __init__(self, index: int, analysis: Analysis, done: int, total: int) -> None:
+        super().__init__()
+        self.index, self.analysis, self.done, self.total = index, analysis, done, total
 
 
-@dataclass
 class AnalysisDone(Message):
-    index: int
-    analysis: Analysis
-    warning: str | None  # the library could not store it
-    fallback: str | None = None  # no statistical model: what happened and how to install one
+    def __init__(
+        self, index: int, analysis: Analysis, warning: str | None, fallback: str | None = None
+    ) -> None:
+        super().__init__()
+        self.index = index
+        self.analysis = analysis
+        self.warning = warning  # the library could not store it
+        self.fallback = fallback  # no statistical model: what happened and how to install one
 
 
-@dataclass
 class ArticlesTakenIn(Message):
     """The library has the articles: their records and the analyses it already had."""
 
-    found: list[tuple[int, ArticleRecord, Analysis | None]]
-    fingerprint: str | None
-    error: str | None
+    def __init__(
+        self,
+        found: list[tuple[int, ArticleRecord, Analysis | None]],
+        fingerprint: str | None,
+        error: str | None,
+    ) -> None:
+        super().__init__()
+        self.found, self.fingerprint, self.error = found, fingerprint, error
 
 
-@dataclass
 class AnalysisFailed(Message):
-    index: int
-    reason: str
+    def __init__(self, index: int, reason: str) -> None:
+        super().__init__()
+        self.index, self.reason = index, reason
 
 
-@dataclass
 class CorrectionsChanged(Message):
     """A correction was stored or undone; `note` says which, for the notification."""
 
-    note: str
+    def __init__(self, note: str) -> None:
+        super().__init__()
+        self.note = note
 
 
 class ReaderCommands(Provider):
@@ -491,7 +501,7 @@ class ReaderApp(App[None]):
             for hit in found
         ]
         self.push_screen(
-            ChoiceScreen(f"“{entity.name}” appears in {len(found)} articles", choices),
+            screens.ChoiceScreen(f"“{entity.name}” appears in {len(found)} articles", choices),
             self._chose_article,
         )
 
@@ -577,18 +587,18 @@ class ReaderApp(App[None]):
         if self.library is None:
             self.notify("The overview needs the library, which is not open")
             return
-        if isinstance(self.screen, OverviewScreen):
+        if isinstance(self.screen, screens.OverviewScreen):
             return
         titles = {s.id: s.title for s in self.library.articles()}
-        self.push_screen(OverviewScreen(self.library.overview(), titles))
+        self.push_screen(screens.OverviewScreen(self.library.overview(), titles))
 
     def action_help(self) -> None:
-        if isinstance(self.screen, HelpScreen):
+        if isinstance(self.screen, screens.HelpScreen):
             return
         bindings = [*self.screen.BINDINGS, *self.BINDINGS]
         if isinstance(self.screen, ReaderScreen):
             bindings += [*ArticleView.BINDINGS, *EntityPanel.BINDINGS]
-        self.push_screen(HelpScreen([b for b in bindings if isinstance(b, Binding)]))
+        self.push_screen(screens.HelpScreen([b for b in bindings if isinstance(b, Binding)]))
 
 
 def run_reader(

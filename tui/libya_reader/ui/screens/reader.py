@@ -18,7 +18,7 @@ from textual.widgets import Footer, Input, Static
 from libya_reader.analysis.model import GROUP_ORDER, Analysis, Entity, Group, Mention
 from libya_reader.corrections import Correction
 from libya_reader.export import as_markdown, group_lines
-from libya_reader.ui.screens.dialogs import AskScreen, ChoiceScreen
+from libya_reader.ui import screens
 from libya_reader.ui.widgets import ArticleView, EntityPanel, Legend
 
 if TYPE_CHECKING:
@@ -440,7 +440,7 @@ class ReaderScreen(Screen[None]):
             return
         choices = [(str(g), g.title) for g in GROUP_ORDER if g != entity.group]
         self.app.push_screen(
-            ChoiceScreen(f"Move “{entity.name}” to", choices),
+            screens.ChoiceScreen(f"Move “{entity.name}” to", choices),
             partial(self._answered, "move", entity),
         )
 
@@ -448,7 +448,7 @@ class ReaderScreen(Screen[None]):
         entity = self._needs_entity()
         if entity is not None:
             self.app.push_screen(
-                AskScreen(f"Rename “{entity.name}” to", entity.name),
+                screens.AskScreen(f"Rename “{entity.name}” to", entity.name),
                 partial(self._answered, "rename", entity),
             )
 
@@ -459,7 +459,7 @@ class ReaderScreen(Screen[None]):
         choices = [(e.name, f"{e.name} ({e.group.title})") for e in self.analysis.entities]
         choices = [c for c in choices if c[0] != entity.name]
         self.app.push_screen(
-            ChoiceScreen(f"Merge “{entity.name}” into", choices),
+            screens.ChoiceScreen(f"Merge “{entity.name}” into", choices),
             partial(self._answered, "merge", entity),
         )
 

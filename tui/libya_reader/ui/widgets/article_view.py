@@ -129,12 +129,17 @@ class ArticleView(ScrollView, can_focus=True):
     def _rewrap(self) -> None:
         if not self.size.width:
             return  # not laid out yet: the first resize wraps, at the real width
-        width = max(self.scrollable_content_region.width - 1, 10)
+        width = self._wrap_width()
         if width != self._width:
             self._width = width
             self._lines = wrap(self.article, width)
             self.virtual_size = Size(width, len(self._lines))
         self.refresh_lines()
+
+    def _wrap_width(self) -> int:
+        # The scrollbar's gutter is kept even when there is no scrollbar (styles/app.tcss),
+        # so the width does not change when the article turns out to be long enough for one.
+        return max(self.scrollable_content_region.width - 1, 10)
 
     def line_of(self, offset: int) -> int:
         return max(bisect_right(self._lines, offset, key=lambda line: line.start) - 1, 0)
@@ -152,6 +157,10 @@ class ArticleView(ScrollView, can_focus=True):
         return self._base
 
     def render_line(self, y: int) -> Strip:
+        if self._width != self._wrap_width():
+            # Laid out, the Resize event still to come: wrap now, or the first frame shows
+            # an empty pane and the text waits a frame.
+            self._rewrap()
         scroll_x, scroll_y = self.scroll_offset
         index = scroll_y + y
         width = self.size.width
