@@ -430,17 +430,22 @@ async def test_the_panel_legend_search_and_footer_come_after_the_first_frame(
     assert seen == [0]
 
 
-async def test_the_first_frame_wraps_without_waiting_for_the_resize(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+async def test_the_first_frame_draws_the_text(monkeypatch: pytest.MonkeyPatch) -> None:
     # The Resize event comes after the first frame is drawn: the text must not wait for it.
-    monkeypatch.setattr(ArticleView, "on_resize", lambda self: None)
+    drawn: list[str] = []
+    render_lines = ArticleView.render_lines
+
+    def spy(view: ArticleView, crop):  # type: ignore[no-untyped-def]
+        strips = render_lines(view, crop)
+        drawn.append("\n".join(strip.text for strip in strips))
+        return strips
+
+    monkeypatch.setattr(ArticleView, "render_lines", spy)
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         view = app.screen.query_one(ArticleView)
-        assert view._width == max(view.scrollable_content_region.width - 1, 10)
-        assert "Turkey backs the Government" in screen_text(app)
+        assert "Turkey backs the Government" in drawn[0]
         assert view.virtual_size.height == len(view._lines)
 
 

@@ -91,7 +91,7 @@ class LibraryError(Exception):
 
 
 # The records below are rows read back, never changed: named tuples, whose classes cost a
-# tenth of a frozen dataclass's to define (the reader imports this before its first paint).
+# seventh of a frozen dataclass's to define (the reader imports this before its first paint).
 
 
 class ArticleRecord(NamedTuple):

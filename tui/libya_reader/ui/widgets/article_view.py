@@ -13,7 +13,7 @@ from functools import lru_cache
 from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -115,7 +115,8 @@ class ArticleView(ScrollView, can_focus=True):
         self.selected, self.current, self.matches = None, None, []
         self._width = 0
         self.scroll_to(0, 0, animate=False)
-        self._rewrap()
+        self._rewrap()  # now, if laid out: the reader may jump to an offset at once
+        self.refresh_lines()
 
     def refresh_lines(self) -> None:
         self._layers.clear()
@@ -123,23 +124,18 @@ class ArticleView(ScrollView, can_focus=True):
         self._render_cached.cache_clear()
         self.refresh()
 
-    def on_resize(self) -> None:
-        self._rewrap()
-
     def _rewrap(self) -> None:
+        """Wrap the text at the pane's width, unless it is wrapped at that width already."""
         if not self.size.width:
-            return  # not laid out yet: the first resize wraps, at the real width
-        width = self._wrap_width()
+            return  # not laid out yet
+        # The scrollbar's gutter is kept even without a scrollbar (styles/app.tcss): the
+        # width does not change when the text turns out to be long enough for one.
+        width = max(self.scrollable_content_region.width - 1, 10)
         if width != self._width:
             self._width = width
             self._lines = wrap(self.article, width)
+            self._render_cached.cache_clear()  # its strips are by line number
             self.virtual_size = Size(width, len(self._lines))
-        self.refresh_lines()
-
-    def _wrap_width(self) -> int:
-        # The scrollbar's gutter is kept even when there is no scrollbar (styles/app.tcss),
-        # so the width does not change when the article turns out to be long enough for one.
-        return max(self.scrollable_content_region.width - 1, 10)
 
     def line_of(self, offset: int) -> int:
         return max(bisect_right(self._lines, offset, key=lambda line: line.start) - 1, 0)
@@ -156,11 +152,13 @@ class ArticleView(ScrollView, can_focus=True):
             self._base = self.rich_style
         return self._base
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # Wrapped at the width this frame is drawn at: the Resize event comes only after the
+        # first frame, which would show an empty pane if the text waited for it.
+        self._rewrap()
+        return super().render_lines(crop)
+
     def render_line(self, y: int) -> Strip:
-        if self._width != self._wrap_width():
-            # Laid out, the Resize event still to come: wrap now, or the first frame shows
-            # an empty pane and the text waits a frame.
-            self._rewrap()
         scroll_x, scroll_y = self.scroll_offset
         index = scroll_y + y
         width = self.size.width
